@@ -1,0 +1,100 @@
+# unravel - GNU make. Libraries are named in one place (below).
+# make deps | make | make test | make asan | make demo | make bench | make fuzz | make install
+
+PREFIX     ?= /usr/local
+BUILD      ?= build
+CC         ?= cc
+LLVM_CONFIG ?= $(shell command -v llvm-config-14 2>/dev/null || command -v llvm-config 2>/dev/null || echo llvm-config)
+PKGS       := libgvc libcgraph libpcre2-8 jansson inih libxxhash
+
+# --- libraries: the one place they are named ---
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LLVM_INC    := $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
+LLVM_LIBDIR := $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+CLANG_LIBS  := -L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lclang
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -I$(LLVM_INC) \
+             -DUNRAVEL_TEMPLATE_DIR='"$(PREFIX)/share/unravel/templates"' -MMD -MP
+LDLIBS   := $(PKG_LIBS) $(CLANG_LIBS) -lpthread -lm
+
+LIB_SRCS  := $(sort $(wildcard analyzer/*.c codegen/*.c))
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-test test unit e2e asan demo bench fuzz install clean
+
+all: $(BUILD)/unravel
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libunravel.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unravel: $(CLI_OBJS) $(BUILD)/libunravel.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libunravel.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunravel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libunravel.a $(CMOCKA_LIBS) $(LDLIBS)
+
+# --- dependencies (Debian 12); idempotent and quiet when everything is there ---
+DEB_PKGS := build-essential pkg-config libclang-dev llvm-dev clang libgraphviz-dev graphviz \
+            libpcre2-dev libcmocka-dev libjansson-dev libinih-dev libxxhash-dev uthash-dev
+DEB_TEST_PKGS := python3 python3-django git patch pre-commit python3-jsonschema
+deps:
+	@scripts/deps.sh $(DEB_PKGS)
+
+deps-test: deps
+	@scripts/deps.sh $(DEB_TEST_PKGS)
+
+# --- tests: cmocka units, then end-to-end scripts driving build/unravel ---
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+e2e: $(BUILD)/unravel
+	@UNRAVEL=$(abspath $(BUILD)/unravel) tests/run-e2e.sh
+
+test: deps-test
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory e2e
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" all unit e2e
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/unravel cycles examples/trading --kind all; test $$? -le 1
+	$(BUILD)/unravel graph examples/trading --kind imports --format svg -o $(BUILD)/demo/imports.svg
+	@echo "wrote $(BUILD)/demo/imports.svg"
+
+bench: all
+	@bench/run.sh
+
+fuzz:
+	@fuzz/run.sh $(FUZZ_SECONDS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/unravel/templates \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/unravel $(DESTDIR)$(PREFIX)/bin/unravel
+	cp -R templates/. $(DESTDIR)$(PREFIX)/share/unravel/templates/
+	install -m 644 docs/unravel.1 $(DESTDIR)$(PREFIX)/share/man/man1/unravel.1
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,99 @@
+/* diag.c - see diag.h. */
+#include "diag.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct diag *diags;
+static size_t ndiags, alloc_diags, nprinted;
+static int sorted = 1;
+
+void diag_warn(const char *file, int line, int col, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&lock);
+	ALLOC_GROW(diags, ndiags + 1, alloc_diags);
+	diags[ndiags].file = file ? xstrdup(file) : NULL;
+	diags[ndiags].line = line;
+	diags[ndiags].col = col;
+	diags[ndiags].msg = sb_detach(&sb, NULL);
+	ndiags++;
+	sorted = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+static int cmp_diag(const void *pa, const void *pb)
+{
+	const struct diag *a = pa, *b = pb;
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return strcmp(a->msg, b->msg);
+}
+
+static void sort_unprinted(void)
+{
+	if (!sorted && ndiags > nprinted)
+		qsort(diags + nprinted, ndiags - nprinted, sizeof(*diags), cmp_diag);
+	sorted = 1;
+}
+
+const struct diag *diag_list(int *n)
+{
+	pthread_mutex_lock(&lock);
+	sort_unprinted();
+	*n = (int)ndiags;
+	pthread_mutex_unlock(&lock);
+	return diags;
+}
+
+char *diag_format(const struct diag *d)
+{
+	if (!d->file)
+		return xstrfmt("unravel: warning: %s", d->msg);
+	if (d->line > 0 && d->col > 0)
+		return xstrfmt("%s:%d:%d: warning: %s", d->file, d->line, d->col, d->msg);
+	if (d->line > 0)
+		return xstrfmt("%s:%d: warning: %s", d->file, d->line, d->msg);
+	return xstrfmt("%s: warning: %s", d->file, d->msg);
+}
+
+void diag_flush(int quiet)
+{
+	pthread_mutex_lock(&lock);
+	sort_unprinted();
+	for (; nprinted < ndiags; nprinted++) {
+		if (quiet)
+			continue;
+		char *s = diag_format(&diags[nprinted]);
+		fprintf(stderr, "%s\n", s);
+		free(s);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void diag_clear(void)
+{
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < ndiags; i++) {
+		free(diags[i].file);
+		free(diags[i].msg);
+	}
+	free(diags);
+	diags = NULL;
+	ndiags = alloc_diags = nprinted = 0;
+	sorted = 1;
+	pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,440 @@
+/* scan.c - see scan.h. */
+#include "scan.h"
+#include "cache.h"
+#include "diag.h"
+#include "frontend.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *path_display(const char *path)
+{
+	static char cwd[PATH_MAX];
+	static size_t cwdlen;
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = path;
+
+	if (!cwdlen && getcwd(cwd, sizeof(cwd)))
+		cwdlen = strlen(cwd);
+	if (path[0] == '/' && cwdlen && !strncmp(path, cwd, cwdlen) &&
+	    (path[cwdlen] == '/' || path[cwdlen] == '\0')) {
+		p = path + cwdlen;
+		while (*p == '/')
+			p++;
+		if (!*p)
+			p = ".";
+	}
+	/* Rebuild component by component, dropping "." and resolving "x/..". */
+	sb_init(&sb);
+	if (p[0] == '/')
+		sb_addc(&sb, '/');
+	while (*p) {
+		const char *start;
+		size_t n;
+		while (*p == '/')
+			p++;
+		start = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - start);
+		if (!n || (n == 1 && start[0] == '.'))
+			continue;
+		if (n == 2 && start[0] == '.' && start[1] == '.') {
+			char *last = strrchr(sb.buf, '/');
+			const char *lastcomp = last ? last + 1 : sb.buf;
+			if (sb.len && strcmp(lastcomp, "..") && !(last == sb.buf && sb.len == 1)) {
+				sb.len = last ? (size_t)(last - sb.buf) : 0;
+				if (sb.len == 0 && last == sb.buf)
+					sb.len = 1; /* keep root "/" */
+				sb.buf[sb.len] = '\0';
+				continue;
+			}
+		}
+		if (sb.len && sb.buf[sb.len - 1] != '/')
+			sb_addc(&sb, '/');
+		sb_add(&sb, start, n);
+	}
+	if (!sb.len)
+		sb_addc(&sb, '.');
+	return sb_detach(&sb, NULL);
+}
+
+int glob_match(const char *pattern, const char *path)
+{
+	const char *comp;
+	if (fnmatch(pattern, path, 0) == 0)
+		return 1;
+	/* A double star matches across slashes. */
+	if (strstr(pattern, "**")) {
+		struct strbuf sb = STRBUF_INIT;
+		int r;
+		sb_init(&sb);
+		for (const char *q = pattern; *q; q++) {
+			if (q[0] == '*' && q[1] == '*') {
+				sb_addc(&sb, '*');
+				q++;
+				if (q[1] == '/')
+					q++;
+			} else {
+				sb_addc(&sb, *q);
+			}
+		}
+		r = fnmatch(sb.buf, path, 0) == 0;
+		sb_release(&sb);
+		if (r)
+			return 1;
+	}
+	/* A pattern without '/' also matches any single component (like .gitignore). */
+	if (!strchr(pattern, '/'))
+		for (comp = path; comp; comp = strchr(comp, '/'), comp = comp ? comp + 1 : NULL) {
+			const char *end = strchr(comp, '/');
+			char *c = end ? xstrndup(comp, (size_t)(end - comp)) : xstrdup(comp);
+			int r = fnmatch(pattern, c, 0) == 0;
+			free(c);
+			if (r)
+				return 1;
+		}
+	return 0;
+}
+
+struct found {
+	char *path;
+	const struct frontend *fe;
+};
+
+struct walker {
+	const struct scan_options *opt;
+	struct found *files;
+	size_t n, alloc;
+	dev_t *seen_dev;
+	ino_t *seen_ino;
+	size_t nseen, alloc_seen_dev, alloc_seen_ino;
+};
+
+static int excluded(const struct scan_options *opt, const char *path)
+{
+	for (int i = 0; i < opt->nexcludes; i++)
+		if (glob_match(opt->excludes[i], path))
+			return 1;
+	return 0;
+}
+
+static int skip_dir_name(const char *name)
+{
+	return name[0] == '.' || !strcmp(name, "__pycache__") || !strcmp(name, "node_modules");
+}
+
+static void add_found(struct walker *w, const char *path, const struct frontend *fe)
+{
+	ALLOC_GROW(w->files, w->n + 1, w->alloc);
+	w->files[w->n].path = xstrdup(path);
+	w->files[w->n].fe = fe;
+	w->n++;
+}
+
+/* Remember a directory; returns 1 when it was seen before (a symlink loop). */
+static int seen_dir(struct walker *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen_dev[i] == st->st_dev && w->seen_ino[i] == st->st_ino)
+			return 1;
+	ALLOC_GROW(w->seen_dev, w->nseen + 1, w->alloc_seen_dev);
+	ALLOC_GROW(w->seen_ino, w->nseen + 1, w->alloc_seen_ino);
+	w->seen_dev[w->nseen] = st->st_dev;
+	w->seen_ino[w->nseen] = st->st_ino;
+	w->nseen++;
+	return 0;
+}
+
+/* Iterative walk (no recursion: 1000-deep trees are fine). */
+static void walk_dir(struct walker *w, const char *root)
+{
+	char **stack = NULL;
+	size_t nstack = 0, alloc_stack = 0;
+	ALLOC_GROW(stack, 1, alloc_stack);
+	stack[nstack++] = xstrdup(root);
+	while (nstack) {
+		char *dir = stack[--nstack];
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		char **names = NULL;
+		size_t nnames = 0, alloc_names = 0;
+		if (!d) {
+			char *disp = path_display(dir);
+			diag_warn(disp, 0, 0, "cannot open directory: %s", strerror(errno));
+			free(disp);
+			free(dir);
+			continue;
+		}
+		while ((de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			ALLOC_GROW(names, nnames + 1, alloc_names);
+			names[nnames++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+		/* Reverse order onto the stack so the walk is in name order. */
+		qsort(names, nnames, sizeof(*names), cmp_strp);
+		for (size_t i = nnames; i-- > 0;) {
+			char *full = strcmp(dir, ".") ? xstrfmt("%s/%s", dir, names[i])
+						      : xstrdup(names[i]);
+			char *disp = path_display(full);
+			struct stat st;
+			int is_link = 0;
+			if (lstat(full, &st) < 0) {
+				diag_warn(disp, 0, 0, "cannot stat: %s", strerror(errno));
+				goto next;
+			}
+			if (S_ISLNK(st.st_mode)) {
+				is_link = 1;
+				if (!w->opt->follow_symlinks) {
+					if (w->opt->verbose)
+						diag_warn(disp, 0, 0,
+							  "symbolic link not followed (use --follow-symlinks)");
+					goto next;
+				}
+				if (stat(full, &st) < 0) {
+					diag_warn(disp, 0, 0, "broken symbolic link: %s", strerror(errno));
+					goto next;
+				}
+			}
+			if (excluded(w->opt, disp))
+				goto next;
+			if (S_ISDIR(st.st_mode)) {
+				if (skip_dir_name(names[i]))
+					goto next;
+				if (seen_dir(w, &st)) {
+					if (is_link)
+						diag_warn(disp, 0, 0, "symbolic link loop; not followed");
+					goto next;
+				}
+				ALLOC_GROW(stack, nstack + 1, alloc_stack);
+				stack[nstack++] = full;
+				full = NULL;
+			} else if (S_ISREG(st.st_mode)) {
+				const struct frontend *fe = frontend_for_path(names[i]);
+				if (fe)
+					add_found(w, full, fe);
+			}
+next:
+			free(disp);
+			free(full);
+			free(names[i]);
+		}
+		free(names);
+		free(dir);
+	}
+	free(stack);
+}
+
+struct job {
+	struct scan *s;
+	struct found *files;
+	struct file_facts **out;
+	size_t n;
+	atomic_size_t next;
+	atomic_size_t nread;
+};
+
+static struct file_facts *parse_one(struct scan *s, const struct found *f, size_t *nread)
+{
+	const struct scan_options *opt = s->opt;
+	char *disp = path_display(f->path);
+	struct file_facts *ff = NULL;
+	char *buf;
+	size_t len;
+	struct stat st;
+
+	if (stat(f->path, &st) < 0) {
+		diag_warn(disp, 0, 0, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	ff = cache_lookup(s, disp, &st);
+	if (ff)
+		goto out;
+	if (read_file(f->path, opt->max_file_size, &buf, &len) < 0) {
+		if (errno == EFBIG)
+			diag_warn(disp, 0, 0, "file larger than --max-file-size (%zu bytes); skipped",
+				  opt->max_file_size);
+		else
+			diag_warn(disp, 0, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	(*nread)++;
+	if (memchr(buf, '\0', len)) {
+		size_t off = (size_t)((const char *)memchr(buf, '\0', len) - buf);
+		int line = 1;
+		for (size_t i = 0; i < off; i++)
+			line += buf[i] == '\n';
+		diag_warn(disp, line, 0, "binary file (NUL byte); skipped");
+		free(buf);
+		goto out;
+	}
+	ff = facts_new(disp, f->fe->lang);
+	ff->size = (uint64_t)st.st_size;
+	ff->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	ff->content_hash = hash64(buf, len);
+	if (f->fe->parse && f->fe->parse(ff, buf, len, s) < 0) {
+		facts_free(ff);
+		ff = NULL;
+	} else if (ff) {
+		cache_store(s, ff);
+	}
+	free(buf);
+out:
+	free(disp);
+	return ff;
+}
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+	size_t i, nread = 0;
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
+		j->out[i] = parse_one(j->s, &j->files[i], &nread);
+	atomic_fetch_add(&j->nread, nread);
+	return NULL;
+}
+
+static int cmp_found(const void *a, const void *b)
+{
+	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
+}
+
+static int cmp_facts(const void *a, const void *b)
+{
+	return strcmp((*(struct file_facts *const *)a)->path, (*(struct file_facts *const *)b)->path);
+}
+
+int scan_run(struct scan *s, const struct scan_options *opt)
+{
+	struct walker w = {0};
+	struct job j;
+	int jobs = opt->jobs > 0 ? opt->jobs : online_cpus();
+	pthread_t *threads;
+
+	memset(s, 0, sizeof(*s));
+	s->opt = opt;
+	w.opt = opt;
+	for (int i = 0; i < opt->npaths; i++) {
+		struct stat st;
+		const char *p = opt->paths[i];
+		if (stat(p, &st) < 0)
+			return error("cannot access '%s': %s", p, strerror(errno));
+		if (S_ISDIR(st.st_mode)) {
+			char *disp = path_display(p);
+			seen_dir(&w, &st);
+			walk_dir(&w, disp);
+			free(disp);
+		} else if (S_ISREG(st.st_mode)) {
+			const struct frontend *fe = frontend_for_path(p);
+			char *disp = path_display(p);
+			if (fe)
+				add_found(&w, disp, fe);
+			else
+				diag_warn(disp, 0, 0, "no frontend for this file type; skipped");
+			free(disp);
+		} else {
+			return error("'%s' is not a file or directory", p);
+		}
+	}
+	/* Sort and de-duplicate (overlapping PATHs). */
+	qsort(w.files, w.n, sizeof(*w.files), cmp_found);
+	size_t k = 0;
+	for (size_t i = 0; i < w.n; i++) {
+		if (k && !strcmp(w.files[k - 1].path, w.files[i].path)) {
+			free(w.files[i].path);
+			continue;
+		}
+		w.files[k++] = w.files[i];
+	}
+	w.n = k;
+
+	for (int i = 0; frontends[i]; i++)
+		if (frontends[i]->init && frontends[i]->init(s) < 0)
+			return -1;
+	cache_open(s);
+
+	j.s = s;
+	j.files = w.files;
+	j.n = w.n;
+	j.out = xcalloc(w.n ? w.n : 1, sizeof(*j.out));
+	atomic_init(&j.next, 0);
+	atomic_init(&j.nread, 0);
+	if ((size_t)jobs > w.n)
+		jobs = w.n ? (int)w.n : 1;
+	threads = xcalloc((size_t)jobs, sizeof(*threads));
+	for (int t = 1; t < jobs; t++)
+		if (pthread_create(&threads[t], NULL, worker, &j))
+			threads[t] = 0;
+	worker(&j);
+	for (int t = 1; t < jobs; t++)
+		if (threads[t])
+			pthread_join(threads[t], NULL);
+	free(threads);
+	s->nread = atomic_load(&j.nread);
+
+	for (size_t i = 0; i < w.n; i++) {
+		if (j.out[i]) {
+			ALLOC_GROW(s->files, s->nfiles + 1, s->alloc_files);
+			s->files[s->nfiles++] = j.out[i];
+		}
+		free(w.files[i].path);
+	}
+	free(j.out);
+	free(w.files);
+	free(w.seen_dev);
+	free(w.seen_ino);
+
+	for (int i = 0; frontends[i]; i++)
+		if (frontends[i]->finish && frontends[i]->finish(s) < 0)
+			return -1;
+	qsort(s->files, s->nfiles, sizeof(*s->files), cmp_facts);
+	cache_close(s);
+	return 0;
+}
+
+void scan_release(struct scan *s)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		facts_free(s->files[i]);
+	free(s->files);
+	for (int i = 0; frontends[i]; i++)
+		if (frontends[i]->fini)
+			frontends[i]->fini();
+	memset(s, 0, sizeof(*s));
+}
+
+struct file_facts *scan_find(const struct scan *s, const char *path)
+{
+	size_t lo = 0, hi = s->nfiles;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->files[mid]->path, path);
+		if (!c)
+			return s->files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t scan_count_lang(const struct scan *s, enum lang l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->nfiles; i++)
+		n += s->files[i]->lang == l;
+	return n;
+}

@@ -1,0 +1,64 @@
+/*
+ * scan.h - files -> frontend -> per-file facts, for a whole project.
+ *
+ * scan_run() walks the PATHs (skipping --exclude globs, hidden folders,
+ * __pycache__, and symlinks unless follow_symlinks), reads and parses every
+ * file on `jobs` threads, and leaves the facts sorted by path, so every
+ * later step is deterministic whatever the thread count.
+ *
+ * Ownership rule: a struct scan owns its facts and strings; scan_release()
+ * frees them. Options are borrowed from the caller (cli/options.c).
+ */
+#ifndef UNRAVEL_SCAN_H
+#define UNRAVEL_SCAN_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "facts.h"
+
+struct scan_options {
+	const char **paths; /* PATH arguments ("." when none) */
+	int npaths;
+	const char **excludes; /* --exclude GLOB, fnmatch against the relative path and each component */
+	int nexcludes;
+	const char **python_path; /* --python-path DIR */
+	int npython_path;
+	const char *compile_commands; /* --compile-commands DIR */
+	const char *cache_dir;        /* NULL: default (.unravel-cache at the first root) */
+	int jobs;                     /* worker threads; 0 = online CPUs */
+	int no_cache;
+	int follow_symlinks;
+	size_t max_file_size; /* bytes; files above it are skipped with a warning */
+	int quiet, verbose;
+	int external; /* --external: keep nodes outside the project */
+	struct config *config;
+};
+
+struct scan {
+	const struct scan_options *opt;
+	struct file_facts **files; /* sorted by path */
+	size_t nfiles, alloc_files;
+	size_t nread; /* files actually read and parsed (not taken from the cache) */
+	void *frontend_state[8]; /* per-frontend private state, indexed by enum lang */
+};
+
+/* Scan everything. 0, or -1 on a fatal error (message printed: unreadable PATH). */
+int scan_run(struct scan *s, const struct scan_options *opt);
+void scan_release(struct scan *s);
+
+/* The facts for a relative path, or NULL. */
+struct file_facts *scan_find(const struct scan *s, const char *path);
+/* Count files of a language. */
+size_t scan_count_lang(const struct scan *s, enum lang l);
+
+/*
+ * Normalise a path for display: relative to the current directory when it
+ * is under it, '/'-separated, no "./" prefix, no "a/../". Caller frees.
+ */
+char *path_display(const char *path);
+
+/* fnmatch-style glob test used for --exclude and config globs (with ** for any depth). */
+int glob_match(const char *pattern, const char *path);
+
+#endif

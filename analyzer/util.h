@@ -1,0 +1,99 @@
+/*
+ * util.h - allocation, strings, error reporting, file reading.
+ *
+ * Ownership rule: every function returning a pointer returns memory the
+ * caller owns and frees with free(), unless its comment says otherwise.
+ * Allocation failure is not an error the caller handles: x*alloc() print
+ * "unravel: fatal: out of memory" and exit 2.
+ */
+#ifndef UNRAVEL_UTIL_H
+#define UNRAVEL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UNRAVEL_VERSION "0.1.0"
+
+/* Exit codes of every command (SPEC.md "Exit status"). */
+enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_FATAL = 2 };
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh string. */
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Grow array x (of *x elements) so that index nr-1 is valid; alloc is the
+ * current capacity and is updated. Doubling, as in git's ALLOC_GROW.
+ */
+#define ALLOC_GROW(x, nr, alloc)                                               \
+	do {                                                                   \
+		if ((size_t)(nr) > (size_t)(alloc)) {                          \
+			size_t ag_new_ = (size_t)(alloc) * 2 + 16;             \
+			if (ag_new_ < (size_t)(nr))                            \
+				ag_new_ = (size_t)(nr);                        \
+			(x) = xrealloc((x), ag_new_ * sizeof(*(x)));           \
+			(alloc) = ag_new_;                                     \
+		}                                                              \
+	} while (0)
+
+/* Print "unravel: error: ..." to stderr; returns -1 so callers can `return error(...)`. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "unravel: error: ..." and exit 2: for what the user must fix. */
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+/* A broken invariant: print file:line and abort. */
+#define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
+__attribute__((noreturn, format(printf, 3, 4))) void bug_fl(const char *file, int line,
+							      const char *fmt, ...);
+
+/* Growable NUL-terminated byte buffer (git's strbuf). buf is never NULL after init. */
+struct strbuf {
+	char *buf;
+	size_t len, alloc;
+};
+#define STRBUF_INIT {NULL, 0, 0}
+void sb_init(struct strbuf *sb);
+void sb_grow(struct strbuf *sb, size_t extra);
+void sb_add(struct strbuf *sb, const void *data, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_reset(struct strbuf *sb);
+/* Hand the buffer to the caller (who frees it) and reset sb. */
+char *sb_detach(struct strbuf *sb, size_t *len);
+void sb_release(struct strbuf *sb);
+
+/*
+ * Read a whole file into a NUL-terminated buffer (*out, *len).
+ * Returns 0, or -1 with errno set (the file is not read); files larger than
+ * max_size (0 = no limit) fail with errno = EFBIG.
+ */
+int read_file(const char *path, size_t max_size, char **out, size_t *len);
+
+/* Write data to path atomically: temp file in the same folder, fsync, rename. 0 or -1 (errno). */
+int write_file_atomic(const char *path, const void *data, size_t len);
+
+int starts_with(const char *s, const char *prefix);
+int ends_with(const char *s, const char *suffix);
+/* strcmp usable with qsort over arrays of char*. */
+int cmp_strp(const void *a, const void *b);
+
+/* 64-bit content hash (xxhash XXH3). */
+uint64_t hash64(const void *data, size_t len);
+
+/* Number of online CPUs (at least 1). */
+int online_cpus(void);
+
+/*
+ * Fault injection (tests only; see tests/e2e/faults.sh): when the environment
+ * variable UNRAVEL_FAIL_ALLOC=N is set, the Nth allocation fails as if the
+ * system were out of memory. Read once at start-up by fault_init().
+ */
+void fault_init(void);
+
+#endif
