@@ -43,6 +43,8 @@ struct fact_import {
 	const char *resolved;
 	/* Source text of the whole statement on one line (for reports). */
 	const char *text;
+	/* C: the translation units the directive was seen in ("a.c,b.c", relative paths), or NULL. */
+	const char *tus;
 	int level; /* Python: leading dots of a relative import; 0 = absolute */
 	int line, col;
 	enum import_scope scope;

@@ -110,6 +110,16 @@ void graph_cut(const struct graph *g, const unsigned char *mask, int **out, int 
 int graph_layers(const struct graph *g, const unsigned char *mask, const int *cut, int ncut,
 		 int *layer_of);
 
+/*
+ * Elementary cycles (Johnson's algorithm) of the masked graph, at most max
+ * of them, shortest first then by ids: each is an array of edge indexes
+ * (first edge of each pair). Returns the count; *truncated set when more
+ * exist. Caller frees with graph_cycles_release().
+ */
+int graph_all_cycles(const struct graph *g, const unsigned char *mask, int max, int ***cycles,
+		     int **lens, int *truncated);
+void graph_cycles_release(int **cycles, int *lens, int n);
+
 /* Number of masked edges joining the same (from, to) pair as edge e. */
 int graph_pair_count(const struct graph *g, const unsigned char *mask, int e);
 

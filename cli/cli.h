@@ -62,6 +62,7 @@ int cmd_verify(struct options *o);
 int cmd_gen(struct options *o);
 int cmd_report(struct options *o);
 int cmd_hook(struct options *o);
+int cmd_facts(struct options *o);
 
 /* --- helpers shared by commands (cli/common.c) --- */
 

@@ -28,6 +28,8 @@ const struct command cmd_table[] = {
 	 "generate a ManagerFactory, event-bus adapters or cache-call rewrite patches", NULL},
 	{"report", cmd_report, "unravel report [PATH...] -o report.html",
 	 "one self-contained HTML page with every analysis", NULL},
+	{"facts", cmd_facts, "unravel facts [PATH...] [--format json] [-v]",
+	 "dump the per-file facts the frontends extract (debugging, golden tests)", NULL},
 	{"hook", cmd_hook, "unravel hook install | unravel hook run [FILES...]",
 	 "pre-commit cycle gate", NULL},
 	{NULL, NULL, NULL, NULL, NULL},
