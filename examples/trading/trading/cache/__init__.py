@@ -1,0 +1,1 @@
+"""Caches: three legacy ones and the unified cache meant to replace them."""

@@ -1,0 +1,1 @@
+"""Infrastructure shared by every manager: events, state, manager registry."""

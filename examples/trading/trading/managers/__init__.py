@@ -1,0 +1,1 @@
+"""Managers hung off the TradingAlgorithm host."""

@@ -1,0 +1,1 @@
+"""Risk components: circuit breaker, correlation limits, Kelly sizing."""
