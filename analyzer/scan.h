@@ -40,6 +40,8 @@ struct scan {
 	struct file_facts **files; /* sorted by path */
 	size_t nfiles, alloc_files;
 	size_t nread; /* files actually read and parsed (not taken from the cache) */
+	size_t ncached; /* files whose facts came from the cache (cache.c) */
+	void *cache;    /* private state of cache.c, NULL when the cache is off */
 	void *frontend_state[8]; /* per-frontend private state, indexed by enum lang */
 };
 
