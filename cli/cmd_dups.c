@@ -1,9 +1,413 @@
-/* cmd_dups.c - `unravel dups`: not built yet (see the issue tracker). */
+/*
+ * cmd_dups.c - `unravel dups`: token clones and helper families
+ * (analyzer/dups.h), as text, JSON (SPEC.md "dups") or SARIF 2.1.0.
+ *
+ * Settings (flags win): [unravel:dups] min_tokens, min_lines, max_groups,
+ * min_similarity (percent), families (bool), allow (names or globs).
+ * Exit 1 when more than max_groups (default 0) groups are not allowed.
+ */
 #include "cli.h"
+#include "../analyzer/dups.h"
 #include "../analyzer/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECTION "unravel:dups"
+#define TEXT_MAX_LINES 30 /* source lines shown per group without -v */
+
+static const char *const formats[] = {"text", "json", "sarif", NULL};
+
+/* A non-negative integer setting: the flag if given, else the config, else dflt. -1 on a bad value. */
+static int setting(const struct options *o, int flag, const char *key, int dflt, int *out)
+{
+	const struct config_entry *e;
+	char *end;
+	long v;
+	if (flag >= 0) {
+		*out = flag;
+		return 0;
+	}
+	e = config_entry(&o->config, SECTION, key);
+	if (!e) {
+		*out = dflt;
+		return 0;
+	}
+	v = strtol(e->value, &end, 10);
+	if (end == e->value || *end || v < 0 || v > 1000000000) {
+		fprintf(stderr, "%s:%d: error: '%s' must be a non-negative number, not '%s'\n",
+			e->file, e->line, key, e->value);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Source lines, read again for display (the facts keep only hashes).      */
+
+struct source {
+	char *buf;      /* NULL: not read yet; "" when unreadable */
+	size_t *lines;  /* offsets of line starts */
+	size_t nlines;
+	int tried;
+};
+
+static struct source *source_get(struct source *cache, const struct scan *s, size_t fi)
+{
+	struct source *src = &cache[fi];
+	size_t len, alloc = 0;
+	if (src->tried)
+		return src->buf ? src : NULL;
+	src->tried = 1;
+	if (read_file(s->files[fi]->path, 0, &src->buf, &len) < 0) {
+		src->buf = NULL;
+		return NULL;
+	}
+	ALLOC_GROW(src->lines, 1, alloc);
+	src->lines[src->nlines++] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (src->buf[i] == '\n') {
+			ALLOC_GROW(src->lines, src->nlines + 1, alloc);
+			src->lines[src->nlines++] = i + 1;
+		}
+	return src;
+}
+
+/* Line n (1-based) without its newline; NULL past the end. */
+static const char *source_line(const struct source *src, int n, int *len)
+{
+	const char *start, *end;
+	if (n < 1 || (size_t)n > src->nlines)
+		return NULL;
+	start = src->buf + src->lines[n - 1];
+	end = strchr(start, '\n');
+	if (!end)
+		end = start + strlen(start);
+	if (end > start && end[-1] == '\r')
+		end--;
+	*len = (int)(end - start);
+	return start;
+}
+
+static void sources_free(struct source *cache, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cache[i].buf);
+		free(cache[i].lines);
+	}
+	free(cache);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Text                                                                    */
+
+static void text_group(FILE *f, const struct dup_group *g, size_t no, const struct scan *s,
+		       struct source *cache, int verbose)
+{
+	const struct dup_member *m0 = &g->members[0];
+	struct source *src;
+	int width = 0, last;
+
+	if (g->kind == DUP_CLONE)
+		fprintf(f, "clone %zu: type %d, %zu tokens, %d lines, %zu copies\n", no, g->type,
+			g->tokens, g->lines, g->nmembers);
+	else
+		fprintf(f, "family %zu: %s, %zu helpers, %d%% similar, %zu removable tokens\n", no,
+			g->name ? g->name : "?", g->nmembers, g->similarity, g->removable);
+	for (size_t i = 0; i < g->nmembers; i++) {
+		int w = snprintf(NULL, 0, "%s:%d-%d", g->members[i].path, g->members[i].start_line,
+				 g->members[i].end_line);
+		if (w > width)
+			width = w;
+	}
+	for (size_t i = 0; i < g->nmembers; i++) {
+		const struct dup_member *m = &g->members[i];
+		char *loc = xstrfmt("%s:%d-%d", m->path, m->start_line, m->end_line);
+		fprintf(f, "  %-*s", width, loc);
+		if (m->function)
+			fprintf(f, "  %s %s", g->kind == DUP_CLONE ? "in" : "def", m->function);
+		if (m->allowed)
+			fprintf(f, "  (allowed: %s)", m->allowed == DUP_ALLOW_MARKER ? "marker" : "config");
+		fputc('\n', f);
+		free(loc);
+	}
+	if (g->kind == DUP_FAMILY) {
+		if (g->home)
+			fprintf(f, "  suggested home: %s\n", g->home);
+		for (size_t v = 0; v < g->nvarying; v++) {
+			fprintf(f, "  varies:");
+			for (size_t i = 0; i < g->nmembers; i++) {
+				const char *t = g->varying[v].text[i];
+				fprintf(f, "%s", i ? " | " : " ");
+				if (t)
+					fprintf(f, "%s", t);
+				else
+					fprintf(f, "line %d", g->varying[v].line[i]);
+			}
+			fputc('\n', f);
+		}
+	}
+	src = source_get(cache, s, m0->file);
+	if (!src)
+		return;
+	last = m0->end_line;
+	if (!verbose && last - m0->start_line + 1 > TEXT_MAX_LINES)
+		last = m0->start_line + TEXT_MAX_LINES - 1;
+	for (int n = m0->start_line; n <= last; n++) {
+		int len;
+		const char *line = source_line(src, n, &len);
+		if (!line)
+			break;
+		fprintf(f, "    %5d | %.*s\n", n, len, line);
+	}
+	if (last < m0->end_line)
+		fprintf(f, "          | ... %d more lines (-v shows all)\n", m0->end_line - last);
+}
+
+static void emit_text(FILE *f, const struct dup_result *r, const struct scan *s, int verbose)
+{
+	struct source *cache = xcalloc(s->nfiles ? s->nfiles : 1, sizeof(*cache));
+	size_t nclone = 0, nfamily = 0, nallowed = 0, no = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int header = 0;
+		for (size_t i = 0; i < r->ngroups; i++) {
+			const struct dup_group *g = &r->groups[i];
+			if (g->allowed != pass)
+				continue;
+			if (pass && !header) {
+				fprintf(f, "%sallowed duplicates (justified by the config or an inline marker):\n\n",
+					no ? "" : "");
+				header = 1;
+			}
+			text_group(f, g, ++no, s, cache, verbose);
+			fputc('\n', f);
+			if (g->allowed)
+				nallowed++;
+			else if (g->kind == DUP_CLONE)
+				nclone++;
+			else
+				nfamily++;
+		}
+	}
+	fprintf(f, "%zu duplicate group%s (%zu clone%s, %zu famil%s)", nclone + nfamily,
+		nclone + nfamily == 1 ? "" : "s", nclone, nclone == 1 ? "" : "s", nfamily,
+		nfamily == 1 ? "y" : "ies");
+	if (nallowed)
+		fprintf(f, ", %zu allowed", nallowed);
+	fprintf(f, "; %zu tokens in %zu files\n", r->stats.tokens, s->nfiles);
+	sources_free(cache, s->nfiles);
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON                                                                    */
+
+static json_t *json_member(const struct dup_member *m)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "file", json_string(m->path));
+	json_object_set_new(o, "start_line", json_integer(m->start_line));
+	json_object_set_new(o, "end_line", json_integer(m->end_line));
+	json_object_set_new(o, "function", m->function ? json_string(m->function) : json_null());
+	return o;
+}
+
+static json_t *json_group(const struct dup_group *g)
+{
+	json_t *o = json_object(), *members = json_array();
+	json_object_set_new(o, "kind", json_string(dup_kind_name(g->kind)));
+	if (g->kind == DUP_CLONE) {
+		json_object_set_new(o, "type", json_integer(g->type));
+	} else {
+		json_t *varying = json_array();
+		json_object_set_new(o, "similarity", json_integer(g->similarity));
+		json_object_set_new(o, "name", json_string(g->name ? g->name : ""));
+		json_object_set_new(o, "home", g->home ? json_string(g->home) : json_null());
+		for (size_t v = 0; v < g->nvarying; v++) {
+			json_t *vals = json_array();
+			for (size_t i = 0; i < g->nmembers; i++) {
+				json_t *x = json_object();
+				json_object_set_new(x, "line", json_integer(g->varying[v].line[i]));
+				json_object_set_new(x, "text", g->varying[v].text[i]
+								   ? json_string(g->varying[v].text[i])
+								   : json_null());
+				json_array_append_new(vals, x);
+			}
+			json_array_append_new(varying, vals);
+		}
+		json_object_set_new(o, "varying", varying);
+	}
+	json_object_set_new(o, "tokens", json_integer((json_int_t)g->tokens));
+	json_object_set_new(o, "lines", json_integer(g->lines));
+	json_object_set_new(o, "removable_tokens", json_integer((json_int_t)g->removable));
+	json_object_set_new(o, "allowed", json_boolean(g->allowed));
+	for (size_t i = 0; i < g->nmembers; i++)
+		json_array_append_new(members, json_member(&g->members[i]));
+	json_object_set_new(o, "members", members);
+	return o;
+}
+
+static void emit_json(FILE *f, const struct dup_result *r)
+{
+	json_t *doc = json_doc("dups"), *groups = json_array();
+	for (size_t i = 0; i < r->ngroups; i++)
+		json_array_append_new(groups, json_group(&r->groups[i]));
+	json_object_set_new(doc, "groups", groups);
+	json_emit(doc, f);
+}
+
+/* ---------------------------------------------------------------------- */
+/* SARIF 2.1.0: one result per group; the other members are related locations. */
+
+static const char *rule_id(enum dup_kind k)
+{
+	return k == DUP_FAMILY ? "unravel/helper-family" : "unravel/duplicate-code";
+}
+
+static json_t *sarif_rule(enum dup_kind k)
+{
+	json_t *r = json_object(), *cfg = json_object();
+	json_object_set_new(r, "id", json_string(rule_id(k)));
+	json_object_set_new(r, "name", json_string(k == DUP_FAMILY ? "HelperFamily" : "DuplicateCode"));
+	json_object_set_new(r, "shortDescription",
+			    json_pack("{s:s}", "text",
+				      k == DUP_FAMILY
+					      ? "Near-identical helper functions that could be one"
+					      : "Duplicated code (type-1 identical or type-2 renamed clone)"));
+	json_object_set_new(cfg, "level", json_string("warning"));
+	json_object_set_new(r, "defaultConfiguration", cfg);
+	return r;
+}
+
+static json_t *sarif_location(const struct dup_member *m)
+{
+	return json_pack("{s:{s:{s:s},s:{s:i,s:i}}}", "physicalLocation", "artifactLocation", "uri",
+			 m->path, "region", "startLine", m->start_line, "endLine", m->end_line);
+}
+
+static json_t *sarif_result(const struct dup_group *g)
+{
+	json_t *res = json_object(), *related = json_array(), *fp = json_object();
+	char *msg, hex[17];
+	int marker = 0;
+
+	if (g->kind == DUP_CLONE)
+		msg = xstrfmt("type-%d clone of %zu tokens (%d lines) in %zu places", g->type, g->tokens,
+			      g->lines, g->nmembers);
+	else
+		msg = xstrfmt("helper family %s: %zu functions %d%% similar; merging removes %zu tokens%s%s",
+			      g->name ? g->name : "?", g->nmembers, g->similarity, g->removable,
+			      g->home ? "; suggested home " : "", g->home ? g->home : "");
+	json_object_set_new(res, "ruleId", json_string(rule_id(g->kind)));
+	json_object_set_new(res, "ruleIndex", json_integer(g->kind == DUP_FAMILY ? 1 : 0));
+	json_object_set_new(res, "level", json_string("warning"));
+	json_object_set_new(res, "message", json_pack("{s:s}", "text", msg));
+	free(msg);
+	json_object_set_new(res, "locations", json_pack("[o]", sarif_location(&g->members[0])));
+	for (size_t i = 1; i < g->nmembers; i++) {
+		json_t *loc = sarif_location(&g->members[i]);
+		char *text = g->members[i].function
+				     ? xstrfmt("copy %zu of %zu (%s)", i + 1, g->nmembers,
+					       g->members[i].function)
+				     : xstrfmt("copy %zu of %zu", i + 1, g->nmembers);
+		json_object_set_new(loc, "id", json_integer((json_int_t)i));
+		json_object_set_new(loc, "message", json_pack("{s:s}", "text", text));
+		free(text);
+		json_array_append_new(related, loc);
+	}
+	json_object_set_new(res, "relatedLocations", related);
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)g->fingerprint);
+	json_object_set_new(fp, "unravelDuplicate/v1", json_string(hex));
+	json_object_set_new(res, "partialFingerprints", fp);
+	if (g->allowed) {
+		for (size_t i = 0; i < g->nmembers; i++)
+			marker |= g->members[i].allowed == DUP_ALLOW_MARKER;
+		json_object_set_new(res, "suppressions",
+				    json_pack("[{s:s,s:s}]", "kind", marker ? "inSource" : "external",
+					      "justification",
+					      marker ? "unravel: allow-duplicate marker"
+						     : "[unravel:dups] allow"));
+	}
+	return res;
+}
+
+static void emit_sarif(FILE *f, const struct dup_result *r)
+{
+	json_t *results = json_array();
+	json_t *rules = json_pack("[oo]", sarif_rule(DUP_CLONE), sarif_rule(DUP_FAMILY));
+	json_t *driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "unravel", "version", UNRAVEL_VERSION,
+				   "informationUri", "https://github.com/unravel/unravel", "rules",
+				   rules);
+	json_t *doc;
+	for (size_t i = 0; i < r->ngroups; i++)
+		json_array_append_new(results, sarif_result(&r->groups[i]));
+	doc = json_pack("{s:s,s:s,s:[{s:{s:o},s:o,s:s}]}", "$schema",
+			"https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
+			"tool", "driver", driver, "results", results, "columnKind", "utf16CodeUnits");
+	json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	fputc('\n', f);
+	json_decref(doc);
+}
+
+/* ---------------------------------------------------------------------- */
 
 int cmd_dups(struct options *o)
 {
-	(void)o;
-	return error("'dups' is not implemented yet"), EXIT_FATAL;
+	struct dup_options opt;
+	struct dup_result r;
+	struct scan s;
+	char **allow;
+	int nallow, max_groups, rc = EXIT_CLEAN;
+	size_t unjustified = 0;
+	FILE *f;
+
+	if (check_format(o, formats) < 0)
+		return EXIT_FATAL;
+	dup_options_init(&opt);
+	if (setting(o, o->min_tokens, "min_tokens", 50, &opt.min_tokens) < 0 ||
+	    setting(o, o->min_lines, "min_lines", 0, &opt.min_lines) < 0 ||
+	    setting(o, o->max_groups, "max_groups", 0, &max_groups) < 0 ||
+	    setting(o, -1, "min_similarity", opt.min_similarity, &opt.min_similarity) < 0)
+		return EXIT_FATAL;
+	if (opt.min_tokens < 1)
+		return usage_error(o, "--min-tokens must be at least 1");
+	if (opt.min_similarity > 100) {
+		const struct config_entry *e = config_entry(&o->config, SECTION, "min_similarity");
+		fprintf(stderr, "%s:%d: error: 'min_similarity' is a percentage (0-100), not '%s'\n",
+			e->file, e->line, e->value);
+		return EXIT_FATAL;
+	}
+	opt.families = config_get_bool(&o->config, SECTION, "families", 1);
+	allow = config_get_list(&o->config, SECTION, "allow", &nallow);
+	opt.allow = (const char *const *)allow;
+	opt.nallow = nallow;
+
+	if (run_scan(o, &s) < 0) {
+		config_list_free(allow);
+		return EXIT_FATAL;
+	}
+	dups_find(&r, s.files, s.nfiles, &opt);
+	if (o->scan.verbose)
+		fprintf(stderr, "unravel: dups: %zu tokens indexed, %zu bytes of index, %zu functions\n",
+			r.stats.tokens, r.stats.index_bytes, r.stats.functions);
+
+	f = open_output(o);
+	if (format_is(o, "json"))
+		emit_json(f, &r);
+	else if (format_is(o, "sarif"))
+		emit_sarif(f, &r);
+	else
+		emit_text(f, &r, &s, o->scan.verbose);
+	if (close_output(o, f) < 0)
+		rc = EXIT_FATAL;
+
+	for (size_t i = 0; i < r.ngroups; i++)
+		unjustified += !r.groups[i].allowed;
+	if (rc == EXIT_CLEAN && unjustified > (size_t)max_groups)
+		rc = EXIT_FOUND;
+	dups_release(&r);
+	scan_release(&s);
+	config_list_free(allow);
+	return rc;
 }
