@@ -1,17 +1,1828 @@
-/* frontend_c.c - C frontend on libclang: being written. */
+/*
+ * frontend_c.c - the C frontend on libclang.
+ *
+ * Two halves. parse() runs on scan.c's worker threads, once per .c/.h file:
+ * a small lexer turns the bytes into clone-detection tokens and TODO notes,
+ * and remembers each token's byte offset and the #if regions for finish().
+ * finish() runs once, after every file is known: it reads
+ * compile_commands.json (or builds fallback flags), parses every translation
+ * unit with libclang on --jobs threads (one CXIndex and one TU per thread:
+ * neither is thread-safe) and fills each project file's imports (from the
+ * #include directives), structs, typedefs, fields, functions and calls.
+ *
+ * Why directives and not clang_getInclusions(): clang never re-enters a
+ * `#pragma once` header, so the inclusion stack misses the back edge of a
+ * cycle between two such headers; the preprocessing record keeps every
+ * directive with the file it names.
+ *
+ * A header is reached by many TUs. Its directives are merged over all of
+ * them (each import lists the TUs it was seen in); its declarations come
+ * from one TU, deterministically: the header's own TU if it is one, else
+ * the first TU in path order that reaches it.
+ */
 #include "frontend.h"
+#include "diag.h"
+#include "scan.h"
+#include "util.h"
+
+#include <clang-c/CXCompilationDatabase.h>
+#include <clang-c/Index.h>
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const exts[] = {".c", ".h", NULL};
 
+/* ------------------------------------------------------------------ */
+/* Small hash tables: string -> int, and pointer -> pointer.          */
+
+struct strmap {
+	char **keys;
+	int *vals;
+	size_t cap, n;
+};
+
+static size_t strmap_slot(const struct strmap *m, const char *k)
+{
+	size_t h = (size_t)hash64(k, strlen(k)), mask = m->cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask)
+		if (!m->keys[i] || !strcmp(m->keys[i], k))
+			return i;
+}
+
+/* Value of k, or -1. */
+static int strmap_get(const struct strmap *m, const char *k)
+{
+	size_t i;
+	if (!m->cap)
+		return -1;
+	i = strmap_slot(m, k);
+	return m->keys[i] ? m->vals[i] : -1;
+}
+
+/* Set k (copied) to v; returns 1 if k was new. */
+static int strmap_put(struct strmap *m, const char *k, int v)
+{
+	size_t i;
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->keys = xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (size_t j = 0; j < old.cap; j++)
+			if (old.keys[j]) {
+				i = strmap_slot(m, old.keys[j]);
+				m->keys[i] = old.keys[j];
+				m->vals[i] = old.vals[j];
+				m->n++;
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	i = strmap_slot(m, k);
+	if (m->keys[i]) {
+		m->vals[i] = v;
+		return 0;
+	}
+	m->keys[i] = xstrdup(k);
+	m->vals[i] = v;
+	m->n++;
+	return 1;
+}
+
+static void strmap_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+struct ptrmap {
+	const void **keys;
+	void **vals;
+	size_t cap, n;
+};
+
+static size_t ptrmap_slot(const struct ptrmap *m, const void *k)
+{
+	size_t h = (size_t)((uintptr_t)k >> 4) * 0x9E3779B97F4A7C15ull, mask = m->cap - 1;
+	for (size_t i = (h >> 7) & mask;; i = (i + 1) & mask)
+		if (!m->keys[i] || m->keys[i] == k)
+			return i;
+}
+
+static void *ptrmap_get(const struct ptrmap *m, const void *k)
+{
+	size_t i;
+	if (!m->cap)
+		return NULL;
+	i = ptrmap_slot(m, k);
+	return m->keys[i] ? m->vals[i] : NULL;
+}
+
+static void ptrmap_put(struct ptrmap *m, const void *k, void *v)
+{
+	size_t i;
+	if ((m->n + 1) * 2 > m->cap) {
+		struct ptrmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 256;
+		m->keys = xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (size_t j = 0; j < old.cap; j++)
+			if (old.keys[j]) {
+				i = ptrmap_slot(m, old.keys[j]);
+				m->keys[i] = old.keys[j];
+				m->vals[i] = old.vals[j];
+				m->n++;
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	i = ptrmap_slot(m, k);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = k;
+	m->vals[i] = v;
+}
+
+/* Free the map and, with free_vals, every value. */
+static void ptrmap_free(struct ptrmap *m, int free_vals)
+{
+	if (free_vals)
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				free(m->vals[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ------------------------------------------------------------------ */
+/* The lexer: tokens for the clone detector, notes, #if regions.      */
+
+/* What finish() needs from the lexer besides the tokens in the facts. */
+struct side {
+	char *path;
+	uint32_t *offs;   /* byte offset of each token, ascending */
+	size_t noffs, alloc_offs;
+	int (*cond)[2];   /* [first, last] lines of #if regions, include guard left out */
+	size_t ncond, alloc_cond;
+};
+
+static void side_free(struct side *sd)
+{
+	if (!sd)
+		return;
+	free(sd->path);
+	free(sd->offs);
+	free(sd->cond);
+	free(sd);
+}
+
+static const char *const c_keywords[] = {
+	"_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
+	"_Noreturn", "_Static_assert", "_Thread_local", "auto", "break", "case", "char",
+	"const", "continue", "default", "do", "double", "else", "enum", "extern", "float",
+	"for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
+	"short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+	"unsigned", "void", "volatile", "while",
+};
+
+static int is_keyword(const char *s, size_t n)
+{
+	size_t lo = 0, hi = sizeof(c_keywords) / sizeof(c_keywords[0]);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(c_keywords[mid], s, n);
+		if (!c && c_keywords[mid][n])
+			c = 1;
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static const char *const punct3[] = {"...", "<<=", ">>=", NULL};
+static const char *const punct2[] = {"->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&",
+				     "||", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##",
+				     NULL};
+
+static int is_ident_start(unsigned char c)
+{
+	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int is_ident_char(unsigned char c)
+{
+	return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+enum tokclass { TK_ID, TK_KEYWORD, TK_LIT, TK_PUNCT };
+
+struct lexer {
+	const char *src;
+	size_t len, pos;
+	int line;
+	struct file_facts *ff; /* NULL: only fill side */
+	struct side *sd;
+	size_t ntok;
+	uint32_t h_id, h_lit;
+	/* #if stack: start line, and whether it is the include-guard candidate */
+	int *stack;
+	size_t nstack, alloc_stack;
+	int ndirectives;      /* directives seen so far */
+	int guard_open;       /* the guard candidate is on the stack (at depth 0) */
+	int guard_line;       /* its #ifndef line, 0 when none */
+	size_t guard_end_tok; /* tokens emitted when its #endif was seen */
+	int guard_end_line;
+	int guard_after;      /* a directive came after the guard's #endif */
+};
+
+static uint32_t hash32(const char *s, size_t n)
+{
+	return (uint32_t)hash64(s, n);
+}
+
+static void emit(struct lexer *lx, size_t start, size_t end, enum tokclass k, int line)
+{
+	struct side *sd = lx->sd;
+	lx->ntok++;
+	if (lx->ff) {
+		struct fact_token *t = facts_add_token(lx->ff);
+		t->exact = hash32(lx->src + start, end - start);
+		t->norm = k == TK_ID ? lx->h_id : k == TK_LIT ? lx->h_lit : t->exact;
+		t->line = (uint32_t)line;
+	}
+	ALLOC_GROW(sd->offs, sd->noffs + 1, sd->alloc_offs);
+	sd->offs[sd->noffs++] = (uint32_t)start;
+}
+
+/* Look for TODO/FIXME/XXX and `unravel: allow-duplicate` in a comment s[0..n) starting on line. */
+static void scan_comment(struct lexer *lx, const char *s, size_t n, int line, int col)
+{
+	static const char *const markers[] = {"TODO", "FIXME", "XXX"};
+	int l = line, c = col;
+	if (!lx->ff)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		int hit = -1;
+		if (s[i] == '\n') {
+			l++;
+			c = 1;
+			continue;
+		}
+		if (s[i] == 'u' && n - i >= 24 && !strncmp(s + i, "unravel: allow-duplicate", 24)) {
+			hit = NOTE_ALLOW_DUPLICATE;
+		} else {
+			for (size_t m = 0; m < 3; m++) {
+				size_t ml = strlen(markers[m]);
+				if (n - i >= ml && !strncmp(s + i, markers[m], ml) &&
+				    (i == 0 || !is_ident_char((unsigned char)s[i - 1])) &&
+				    (i + ml == n || !is_ident_char((unsigned char)s[i + ml])))
+					hit = NOTE_TODO;
+			}
+		}
+		if (hit >= 0) {
+			struct fact_note *nt = facts_add_note(lx->ff);
+			size_t e = i;
+			while (e < n && s[e] != '\n')
+				e++;
+			while (e > i && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' ||
+					 (s[e - 1] == '/' && e >= 2 && s[e - 2] == '*' && e - 2 >= i) ||
+					 s[e - 1] == '*'))
+				e--;
+			nt->kind = (enum note_kind)hit;
+			nt->line = l;
+			nt->col = c;
+			nt->text = facts_strn(lx->ff, s + i, e - i);
+			/* One note per comment line. */
+			while (i < n && s[i] != '\n')
+				i++;
+			i--;
+			continue;
+		}
+		c++;
+	}
+}
+
+/* Column (1-based, bytes) of offset off on the current line. */
+static int col_of(const struct lexer *lx, size_t off)
+{
+	size_t b = off;
+	while (b > 0 && lx->src[b - 1] != '\n')
+		b--;
+	return (int)(off - b) + 1;
+}
+
+/* Skip a comment at lx->pos (which starts with / * or //). */
+static void skip_comment(struct lexer *lx)
+{
+	const char *s = lx->src;
+	size_t start = lx->pos;
+	int line = lx->line, col = col_of(lx, start);
+	if (s[lx->pos + 1] == '/') {
+		while (lx->pos < lx->len && s[lx->pos] != '\n') {
+			if (s[lx->pos] == '\\' && lx->pos + 1 < lx->len && s[lx->pos + 1] == '\n') {
+				lx->pos++;
+				lx->line++;
+			}
+			lx->pos++;
+		}
+		scan_comment(lx, s + start + 2, lx->pos - start - 2, line, col + 2);
+		return;
+	}
+	lx->pos += 2;
+	while (lx->pos < lx->len && !(s[lx->pos] == '*' && lx->pos + 1 < lx->len &&
+				      s[lx->pos + 1] == '/')) {
+		if (s[lx->pos] == '\n')
+			lx->line++;
+		lx->pos++;
+	}
+	scan_comment(lx, s + start + 2, (lx->pos < lx->len ? lx->pos : lx->len) - start - 2, line,
+		     col + 2);
+	if (lx->pos < lx->len)
+		lx->pos += 2;
+}
+
+/* Skip horizontal space, backslash-newlines and comments; stop at a newline. */
+static void skip_space(struct lexer *lx)
+{
+	const char *s = lx->src;
+	while (lx->pos < lx->len) {
+		char c = s[lx->pos];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+			lx->pos++;
+		} else if (c == '\\' && lx->pos + 1 < lx->len && s[lx->pos + 1] == '\n') {
+			lx->pos += 2;
+			lx->line++;
+		} else if (c == '\\' && lx->pos + 2 < lx->len && s[lx->pos + 1] == '\r' &&
+			   s[lx->pos + 2] == '\n') {
+			lx->pos += 3;
+			lx->line++;
+		} else if (c == '/' && lx->pos + 1 < lx->len &&
+			   (s[lx->pos + 1] == '/' || s[lx->pos + 1] == '*')) {
+			skip_comment(lx);
+		} else {
+			break;
+		}
+	}
+}
+
+/* Lex one token at lx->pos (not space, not a newline). */
+static void lex_token(struct lexer *lx)
+{
+	const char *s = lx->src;
+	size_t start = lx->pos, n = lx->len;
+	int line = lx->line;
+	unsigned char c = (unsigned char)s[start];
+
+	if (is_ident_start(c)) {
+		size_t e = start;
+		while (e < n && is_ident_char((unsigned char)s[e]))
+			e++;
+		/* Encoding prefixes of string and character literals. */
+		if (e < n && (s[e] == '"' || s[e] == '\'') &&
+		    ((e - start == 1 && (c == 'L' || c == 'u' || c == 'U')) ||
+		     (e - start == 2 && c == 'u' && s[start + 1] == '8'))) {
+			lx->pos = e;
+			goto quoted;
+		}
+		lx->pos = e;
+		emit(lx, start, e, is_keyword(s + start, e - start) ? TK_KEYWORD : TK_ID, line);
+		return;
+	}
+	if ((c >= '0' && c <= '9') || (c == '.' && start + 1 < n && s[start + 1] >= '0' &&
+				       s[start + 1] <= '9')) {
+		size_t e = start + 1;
+		while (e < n) {
+			unsigned char d = (unsigned char)s[e];
+			if ((d == '+' || d == '-') && strchr("eEpP", s[e - 1]))
+				e++;
+			else if (is_ident_char(d) || d == '.' || d == '\'')
+				e++;
+			else
+				break;
+		}
+		lx->pos = e;
+		emit(lx, start, e, TK_LIT, line);
+		return;
+	}
+	if (c == '"' || c == '\'') {
+quoted:;
+		char q = s[lx->pos];
+		size_t e = lx->pos + 1;
+		while (e < n && s[e] != q && s[e] != '\n') {
+			if (s[e] == '\\' && e + 1 < n) {
+				if (s[e + 1] == '\n')
+					lx->line++;
+				e++;
+			}
+			e++;
+		}
+		if (e < n && s[e] == q)
+			e++;
+		lx->pos = e;
+		emit(lx, start, e, TK_LIT, line);
+		return;
+	}
+	for (int i = 0; punct3[i]; i++)
+		if (n - start >= 3 && !strncmp(s + start, punct3[i], 3)) {
+			lx->pos = start + 3;
+			emit(lx, start, start + 3, TK_PUNCT, line);
+			return;
+		}
+	for (int i = 0; punct2[i]; i++)
+		if (n - start >= 2 && !strncmp(s + start, punct2[i], 2)) {
+			lx->pos = start + 2;
+			emit(lx, start, start + 2, TK_PUNCT, line);
+			return;
+		}
+	lx->pos = start + 1;
+	emit(lx, start, start + 1, TK_PUNCT, line);
+}
+
+/* A directive line; lx->pos is just after the '#'. */
+static void lex_directive(struct lexer *lx, size_t hash_pos)
+{
+	const char *s = lx->src;
+	size_t name_start, name_end;
+	int line = lx->line;
+	char name[16];
+	size_t ntok_before = lx->ntok;
+
+	skip_space(lx);
+	name_start = lx->pos;
+	while (lx->pos < lx->len && is_ident_char((unsigned char)s[lx->pos]))
+		lx->pos++;
+	name_end = lx->pos;
+	snprintf(name, sizeof(name), "%.*s", (int)(name_end - name_start > 15 ? 15 : name_end - name_start),
+		 s + name_start);
+
+	if (lx->guard_end_line)
+		lx->guard_after = 1;
+	if (!strcmp(name, "define")) {
+		/* Macro bodies are code: keep their tokens (and the '#define' itself). */
+		emit(lx, hash_pos, hash_pos + 1, TK_PUNCT, line);
+		emit(lx, name_start, name_end, TK_KEYWORD, line);
+		for (;;) {
+			skip_space(lx);
+			if (lx->pos >= lx->len || s[lx->pos] == '\n')
+				break;
+			lex_token(lx);
+		}
+		lx->ndirectives++;
+		return;
+	}
+	if (!strcmp(name, "if") || !strcmp(name, "ifdef") || !strcmp(name, "ifndef")) {
+		int guard = 0;
+		if (lx->ndirectives == 0 && ntok_before == 0 && lx->nstack == 0 &&
+		    !strcmp(name, "ifndef")) {
+			guard = 1;
+			lx->guard_open = 1;
+			lx->guard_line = line;
+		}
+		ALLOC_GROW(lx->stack, lx->nstack + 1, lx->alloc_stack);
+		lx->stack[lx->nstack++] = guard ? -line : line;
+	} else if (!strcmp(name, "endif") && lx->nstack) {
+		int start = lx->stack[--lx->nstack];
+		if (start < 0) {
+			lx->guard_open = 0;
+			lx->guard_end_tok = lx->ntok;
+			lx->guard_end_line = line;
+		} else {
+			ALLOC_GROW(lx->sd->cond, lx->sd->ncond + 1, lx->sd->alloc_cond);
+			lx->sd->cond[lx->sd->ncond][0] = start;
+			lx->sd->cond[lx->sd->ncond][1] = line;
+			lx->sd->ncond++;
+		}
+	}
+	lx->ndirectives++;
+	/* Skip the rest of the directive (comments inside still give notes). */
+	for (;;) {
+		skip_space(lx);
+		if (lx->pos >= lx->len || s[lx->pos] == '\n')
+			break;
+		if (s[lx->pos] == '"' || s[lx->pos] == '\'') {
+			char q = s[lx->pos++];
+			while (lx->pos < lx->len && s[lx->pos] != q && s[lx->pos] != '\n')
+				lx->pos += (s[lx->pos] == '\\' && lx->pos + 1 < lx->len &&
+					    s[lx->pos + 1] != '\n') ? 2 : 1;
+			if (lx->pos < lx->len && s[lx->pos] == q)
+				lx->pos++;
+		} else {
+			lx->pos++;
+		}
+	}
+}
+
+/*
+ * Lex src[0..len): tokens and notes into ff (when not NULL), offsets and
+ * #if regions into sd. The include guard (a first #ifndef whose #endif ends
+ * the file) is not a region: what it guards is unconditional.
+ */
+static void lex_c(const char *src, size_t len, struct file_facts *ff, struct side *sd)
+{
+	struct lexer lx;
+	int at_line_start = 1;
+
+	memset(&lx, 0, sizeof(lx));
+	lx.src = src;
+	lx.len = len;
+	lx.line = 1;
+	lx.ff = ff;
+	lx.sd = sd;
+	lx.h_id = hash32("$id", 3);
+	lx.h_lit = hash32("$lit", 4);
+	while (lx.pos < len) {
+		skip_space(&lx);
+		if (lx.pos >= len)
+			break;
+		if (src[lx.pos] == '\n') {
+			lx.pos++;
+			lx.line++;
+			at_line_start = 1;
+			continue;
+		}
+		if (at_line_start && src[lx.pos] == '#') {
+			size_t hash_pos = lx.pos++;
+			lex_directive(&lx, hash_pos);
+			continue;
+		}
+		at_line_start = 0;
+		lex_token(&lx);
+	}
+	/*
+	 * A guard candidate that did not enclose the whole file was an
+	 * ordinary #ifndef after all.
+	 */
+	if (lx.guard_line && (!lx.guard_end_line || lx.guard_after || lx.ntok != lx.guard_end_tok)) {
+		ALLOC_GROW(sd->cond, sd->ncond + 1, sd->alloc_cond);
+		sd->cond[sd->ncond][0] = lx.guard_line;
+		sd->cond[sd->ncond][1] = lx.guard_end_line ? lx.guard_end_line : lx.line;
+		sd->ncond++;
+	}
+	/* Unterminated #if regions run to the end of the file. */
+	while (lx.nstack) {
+		int start = lx.stack[--lx.nstack];
+		if (start < 0)
+			continue;
+		ALLOC_GROW(sd->cond, sd->ncond + 1, sd->alloc_cond);
+		sd->cond[sd->ncond][0] = start;
+		sd->cond[sd->ncond][1] = lx.line;
+		sd->ncond++;
+	}
+	free(lx.stack);
+}
+
+static int side_is_conditional(const struct side *sd, int line)
+{
+	for (size_t i = 0; sd && i < sd->ncond; i++)
+		if (sd->cond[i][0] < line && line < sd->cond[i][1])
+			return 1;
+	return 0;
+}
+
+/* First token index whose offset is >= off. */
+static uint32_t side_token_at(const struct side *sd, uint32_t off)
+{
+	size_t lo = 0, hi = sd ? sd->noffs : 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (sd->offs[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-scan state shared between parse() and finish().              */
+
+struct cstate {
+	pthread_mutex_t lock;
+	struct side **sides;
+	size_t nsides, alloc_sides;
+};
+
+static int init(struct scan *s)
+{
+	struct cstate *cs = xcalloc(1, sizeof(*cs));
+	pthread_mutex_init(&cs->lock, NULL);
+	s->frontend_state[LANG_C] = cs;
+	return 0;
+}
+
 static int parse(struct file_facts *ff, const char *src, size_t len, struct scan *s)
 {
-	(void)ff; (void)src; (void)len; (void)s;
+	struct cstate *cs = s->frontend_state[LANG_C];
+	struct side *sd = xcalloc(1, sizeof(*sd));
+
+	sd->path = xstrdup(ff->path);
+	lex_c(src, len, ff, sd);
+	pthread_mutex_lock(&cs->lock);
+	ALLOC_GROW(cs->sides, cs->nsides + 1, cs->alloc_sides);
+	cs->sides[cs->nsides++] = sd;
+	pthread_mutex_unlock(&cs->lock);
 	return 0;
+}
+
+static void cstate_free(struct scan *s)
+{
+	struct cstate *cs = s->frontend_state[LANG_C];
+	if (!cs)
+		return;
+	for (size_t i = 0; i < cs->nsides; i++)
+		side_free(cs->sides[i]);
+	free(cs->sides);
+	pthread_mutex_destroy(&cs->lock);
+	free(cs);
+	s->frontend_state[LANG_C] = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* finish(): translation units.                                       */
+
+struct pfile {
+	struct file_facts *ff;
+	char *abs;        /* canonical absolute path */
+	struct side *side;
+	int is_header;
+	atomic_int reached;  /* some TU included it (or it is a TU) */
+	atomic_int best_key; /* which TU its declarations come from (smaller wins) */
+	struct file_facts *best; /* staged declarations from that TU */
+};
+
+struct tu {
+	char *name;  /* project-relative path of the main file */
+	int file;    /* its pfile index */
+	char **args; /* clang arguments (without argv[0]), NULL-terminated */
+	int nargs;
+	int clean;
+};
+
+/* One #include directive seen in a project file by one TU. */
+struct incl {
+	int file, line, col, angled, tu;
+	char *module, *resolved;
+};
+
+struct ctx {
+	struct scan *s;
+	struct pfile *files;
+	int nfiles;
+	struct strmap pathmap; /* canonical path -> pfile index */
+	struct tu *tus;
+	int ntus, alloc_tus;
+	atomic_int next;
+	int first_tu, end_tu; /* the batch being parsed */
+	pthread_mutex_t lock; /* guards everything below and the facts' parse_errors */
+	struct incl *incls;
+	size_t nincls, alloc_incls;
+	struct strmap seen_diags;
+	struct strmap canon; /* clang file name -> index into canon_names */
+	char **canon_names;
+	int ncanon, alloc_canon;
+	char **fallback_args; /* -I flags of the fallback */
+	int nfallback_args;
+};
+
+/* Per-file information cached for one TU. */
+struct tufile {
+	int idx;          /* pfile index, or -1 */
+	const char *canon; /* owned by ctx->canon_names */
+};
+
+struct tuwork {
+	struct ctx *c;
+	int tu;
+	CXTranslationUnit cxtu;
+	struct ptrmap files; /* CXFile -> struct tufile */
+	struct file_facts **staged; /* per pfile, NULL when not staged */
+	int *touched;
+	int ntouched, alloc_touched;
+	struct incl *incls;
+	size_t nincls, alloc_incls;
+	/* while visiting a function body */
+	struct file_facts *ff;
+	const char *func;
+	const char *cls;
+};
+
+static char *cxstr(CXString s)
+{
+	const char *p = clang_getCString(s);
+	char *r = xstrdup(p ? p : "");
+	clang_disposeString(s);
+	return r;
+}
+
+/* Canonical absolute path for a name clang used (realpath, cached). */
+static const char *canon_path(struct ctx *c, const char *name)
+{
+	char buf[PATH_MAX];
+	const char *r;
+	int i;
+
+	pthread_mutex_lock(&c->lock);
+	i = strmap_get(&c->canon, name);
+	pthread_mutex_unlock(&c->lock);
+	if (i >= 0)
+		return c->canon_names[i];
+	if (!realpath(name, buf)) {
+		char *d = path_display(name);
+		snprintf(buf, sizeof(buf), "%s", d);
+		free(d);
+	}
+	pthread_mutex_lock(&c->lock);
+	i = strmap_get(&c->canon, name);
+	if (i < 0) {
+		ALLOC_GROW(c->canon_names, c->ncanon + 1, c->alloc_canon);
+		i = c->ncanon++;
+		c->canon_names[i] = xstrdup(buf);
+		strmap_put(&c->canon, name, i);
+	}
+	r = c->canon_names[i];
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+static const struct tufile *tu_file(struct tuwork *w, CXFile f)
+{
+	struct tufile *tf;
+	char *name;
+
+	if (!f)
+		return NULL;
+	tf = ptrmap_get(&w->files, f);
+	if (tf)
+		return tf;
+	tf = xmalloc(sizeof(*tf));
+	name = cxstr(clang_getFileName(f));
+	tf->canon = canon_path(w->c, name);
+	free(name);
+	tf->idx = strmap_get(&w->c->pathmap, tf->canon);
+	ptrmap_put(&w->files, f, tf);
+	return tf;
+}
+
+/* The expansion location of a cursor: project file index (or -1), line, col, offset. */
+static int cursor_where(struct tuwork *w, CXCursor cur, unsigned *line, unsigned *col,
+			unsigned *off)
+{
+	CXFile f;
+	const struct tufile *tf;
+	CXSourceLocation loc = clang_getCursorLocation(cur);
+	clang_getExpansionLocation(loc, &f, line, col, off);
+	tf = tu_file(w, f);
+	return tf ? tf->idx : -1;
+}
+
+/* The staged facts of project file idx in this TU, or NULL when another TU owns them. */
+static struct file_facts *staged(struct tuwork *w, int idx)
+{
+	struct pfile *pf = &w->c->files[idx];
+	int key = w->c->tus[w->tu].file == idx ? -1 : w->tu;
+	if (w->staged[idx])
+		return w->staged[idx];
+	if (atomic_load(&pf->best_key) <= key)
+		return NULL;
+	w->staged[idx] = facts_new(pf->ff->path, LANG_C);
+	ALLOC_GROW(w->touched, w->ntouched + 1, w->alloc_touched);
+	w->touched[w->ntouched++] = idx;
+	return w->staged[idx];
+}
+
+/* The name a type is known by, without qualifiers, pointers and arrays; NULL for builtins. */
+static char *type_name(CXType t)
+{
+	char *s, *p;
+	for (;;) {
+		enum CXTypeKind k = t.kind;
+		if (k == CXType_Pointer)
+			t = clang_getPointeeType(t);
+		else if (k == CXType_ConstantArray || k == CXType_IncompleteArray ||
+			 k == CXType_VariableArray || k == CXType_DependentSizedArray)
+			t = clang_getArrayElementType(t);
+		else
+			break;
+	}
+	if (t.kind == CXType_Elaborated) {
+		CXType named = clang_Type_getNamedType(t);
+		if (named.kind != CXType_Invalid)
+			t = named;
+	}
+	if (t.kind != CXType_Record && t.kind != CXType_Typedef && t.kind != CXType_Enum)
+		return NULL;
+	if (t.kind == CXType_Record || t.kind == CXType_Enum) {
+		CXCursor d = clang_getTypeDeclaration(t);
+		if (clang_Cursor_isAnonymous(d))
+			return NULL;
+		s = cxstr(clang_getCursorSpelling(d));
+		if (*s)
+			return s;
+		free(s);
+		return NULL;
+	}
+	s = cxstr(clang_getTypeSpelling(t));
+	/* Strip qualifiers and tag keywords that a spelling may carry. */
+	for (;;) {
+		static const char *const pre[] = {"const ", "volatile ", "restrict ", "struct ",
+						  "union ", "enum ", NULL};
+		int hit = 0;
+		for (int i = 0; pre[i]; i++)
+			if (starts_with(s, pre[i])) {
+				memmove(s, s + strlen(pre[i]), strlen(s + strlen(pre[i])) + 1);
+				hit = 1;
+			}
+		if (!hit)
+			break;
+	}
+	for (p = s; *p; p++)
+		if (*p == ' ' || *p == '*' || *p == '(' || *p == '[')
+			break;
+	*p = '\0';
+	if (!*s) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Name of a struct/union definition: its tag, or the typedef that names an anonymous one. */
+static char *record_name(CXCursor cur)
+{
+	char *s;
+	if (!clang_Cursor_isAnonymous(cur)) {
+		s = cxstr(clang_getCursorSpelling(cur));
+		if (*s && !strchr(s, ' ') && !strchr(s, '('))
+			return s;
+		free(s);
+	}
+	s = cxstr(clang_getTypeSpelling(clang_getCursorType(cur)));
+	if (*s && !strchr(s, ' ') && !strchr(s, '(') && !strchr(s, ':'))
+		return s;
+	free(s);
+	return NULL;
+}
+
+struct field_visit {
+	struct tuwork *w;
+	struct file_facts *ff;
+	const char *cls;
+};
+
+static enum CXChildVisitResult visit_field(CXCursor cur, CXCursor parent, CXClientData data)
+{
+	struct field_visit *fv = data;
+	enum CXCursorKind k = clang_getCursorKind(cur);
+	unsigned line, col, off;
+	(void)parent;
+
+	if (k == CXCursor_FieldDecl) {
+		char *tn = type_name(clang_getCursorType(cur));
+		if (tn) {
+			struct fact_ref *r;
+			char *name = cxstr(clang_getCursorSpelling(cur));
+			cursor_where(fv->w, cur, &line, &col, &off);
+			r = facts_add_ref(fv->ff);
+			r->kind = REF_FIELD;
+			r->cls = facts_str(fv->ff, fv->cls);
+			r->attr = facts_str(fv->ff, name);
+			r->value = facts_str(fv->ff, tn);
+			r->line = (int)line;
+			r->col = (int)col;
+			free(name);
+			free(tn);
+		}
+	} else if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
+		   clang_Cursor_isAnonymous(cur)) {
+		/* Members of an anonymous struct/union belong to the enclosing one. */
+		clang_visitChildren(cur, visit_field, fv);
+	}
+	return CXChildVisit_Continue;
+}
+
+static void add_record(struct tuwork *w, struct file_facts *ff, CXCursor cur, unsigned line,
+		       unsigned col)
+{
+	char *name = record_name(cur);
+	struct fact_class *fc;
+	struct field_visit fv;
+	unsigned eline;
+	CXSourceRange ext = clang_getCursorExtent(cur);
+
+	if (!name)
+		return;
+	clang_getExpansionLocation(clang_getRangeEnd(ext), NULL, &eline, NULL, NULL);
+	fc = facts_add_class(ff);
+	fc->name = facts_str(ff, name);
+	fc->line = (int)line;
+	fc->col = (int)col;
+	fc->end_line = (int)eline;
+	fv.w = w;
+	fv.ff = ff;
+	fv.cls = fc->name;
+	clang_visitChildren(cur, visit_field, &fv);
+	free(name);
+}
+
+static void add_typedef(struct tuwork *w, struct file_facts *ff, CXCursor cur, unsigned line,
+			unsigned col)
+{
+	CXType u = clang_getTypedefDeclUnderlyingType(cur);
+	char *name, *tag = NULL;
+	struct fact_class *fc;
+	(void)w;
+
+	if (u.kind == CXType_Elaborated)
+		u = clang_Type_getNamedType(u);
+	if (u.kind != CXType_Record)
+		return;
+	name = cxstr(clang_getCursorSpelling(cur));
+	{
+		CXCursor d = clang_getTypeDeclaration(u);
+		if (!clang_Cursor_isAnonymous(d)) {
+			tag = cxstr(clang_getCursorSpelling(d));
+			if (!*tag || !strcmp(tag, name) || strchr(tag, ' ')) {
+				free(tag);
+				tag = NULL;
+			}
+		}
+	}
+	/* typedef struct {..} Foo: the struct itself is already recorded as Foo. */
+	if (!tag) {
+		CXCursor d = clang_getTypeDeclaration(u);
+		if (clang_Cursor_isAnonymous(d) || !strcmp(name, tag ? tag : "")) {
+			char *rn = record_name(d);
+			int same = rn && !strcmp(rn, name);
+			free(rn);
+			if (same && clang_isCursorDefinition(d)) {
+				free(name);
+				return;
+			}
+		}
+	}
+	fc = facts_add_class(ff);
+	fc->name = facts_str(ff, name);
+	fc->line = (int)line;
+	fc->col = (int)col;
+	fc->end_line = (int)line;
+	if (tag) {
+		const char **b = arena_alloc(ff->arena, sizeof(*b));
+		b[0] = facts_str(ff, tag);
+		fc->bases = b;
+		fc->nbases = 1;
+	}
+	free(name);
+	free(tag);
+}
+
+static enum CXChildVisitResult visit_body(CXCursor cur, CXCursor parent, CXClientData data)
+{
+	struct tuwork *w = data;
+	(void)parent;
+	if (clang_getCursorKind(cur) == CXCursor_CallExpr) {
+		char *callee = cxstr(clang_getCursorSpelling(cur));
+		if (*callee) {
+			unsigned line, col, off;
+			struct fact_ref *r;
+			cursor_where(w, cur, &line, &col, &off);
+			r = facts_add_ref(w->ff);
+			r->kind = REF_CALL;
+			r->func = w->func;
+			r->value = facts_str(w->ff, callee);
+			r->line = (int)line;
+			r->col = (int)col;
+		}
+		free(callee);
+	}
+	return CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult find_body(CXCursor cur, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	if (clang_getCursorKind(cur) == CXCursor_CompoundStmt) {
+		*(CXCursor *)data = cur;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Continue;
+}
+
+static void add_function(struct tuwork *w, struct file_facts *ff, CXCursor cur, unsigned line,
+			 unsigned col)
+{
+	struct fact_func *fn;
+	CXCursor body = clang_getNullCursor();
+	int nargs = clang_Cursor_getNumArguments(cur);
+	char *name = cxstr(clang_getCursorSpelling(cur));
+	unsigned eline, boff = 0, eoff = 0;
+
+	clang_visitChildren(cur, find_body, &body);
+	fn = facts_add_func(ff);
+	fn->name = facts_str(ff, name);
+	fn->line = (int)line;
+	fn->col = (int)col;
+	clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(cur)), NULL, &eline,
+				   NULL, NULL);
+	fn->end_line = (int)eline;
+	fn->is_static = clang_Cursor_getStorageClass(cur) == CX_SC_Static;
+	if (nargs > 0) {
+		fn->params = arena_alloc(ff->arena, sizeof(*fn->params) * (size_t)nargs);
+		fn->nparams = nargs;
+		for (int i = 0; i < nargs; i++) {
+			CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
+			char *pn = cxstr(clang_getCursorSpelling(a));
+			char *pt = cxstr(clang_getTypeSpelling(clang_getCursorType(a)));
+			fn->params[i].name = facts_str(ff, pn);
+			fn->params[i].annotation = facts_str(ff, pt);
+			free(pn);
+			free(pt);
+		}
+	}
+	if (!clang_Cursor_isNull(body)) {
+		CXSourceRange r = clang_getCursorExtent(body);
+		clang_getExpansionLocation(clang_getRangeStart(r), NULL, NULL, NULL, &boff);
+		clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &eoff);
+		w->ff = ff;
+		w->func = fn->name;
+		clang_visitChildren(body, visit_body, w);
+		w->ff = NULL;
+		w->func = NULL;
+	}
+	/* Byte offsets for now; merge() turns them into token indexes. */
+	fn->tok_start = boff;
+	fn->tok_end = eoff > boff ? eoff : boff;
+	free(name);
+}
+
+static void add_inclusion(struct tuwork *w, CXCursor cur, int idx, unsigned line, unsigned col,
+			  unsigned off)
+{
+	struct incl *in;
+	CXFile here, inc = clang_getIncludedFile(cur);
+	const struct tufile *tf = tu_file(w, inc);
+	size_t size = 0;
+	const char *buf;
+	int angled = 0;
+
+	/* Angled or quoted: the spelling has no delimiters, the source does. */
+	clang_getExpansionLocation(clang_getCursorLocation(cur), &here, NULL, NULL, NULL);
+	buf = clang_getFileContents(w->cxtu, here, &size);
+	for (size_t i = off; buf && i < size && buf[i] != '\n'; i++)
+		if (buf[i] == '<' || buf[i] == '"') {
+			angled = buf[i] == '<';
+			break;
+		}
+	ALLOC_GROW(w->incls, w->nincls + 1, w->alloc_incls);
+	in = &w->incls[w->nincls++];
+	in->file = idx;
+	in->line = (int)line;
+	in->col = (int)col;
+	in->angled = angled;
+	in->tu = w->tu;
+	in->module = cxstr(clang_getCursorSpelling(cur));
+	in->resolved = tf ? xstrdup(tf->canon) : NULL;
+	if (tf && tf->idx >= 0)
+		atomic_store(&w->c->files[tf->idx].reached, 1);
+}
+
+static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClientData data)
+{
+	struct tuwork *w = data;
+	enum CXCursorKind k = clang_getCursorKind(cur);
+	unsigned line, col, off;
+	struct file_facts *ff;
+	int idx;
+	(void)parent;
+
+	if (k != CXCursor_InclusionDirective && k != CXCursor_StructDecl &&
+	    k != CXCursor_UnionDecl && k != CXCursor_TypedefDecl && k != CXCursor_FunctionDecl)
+		return CXChildVisit_Continue;
+	if (clang_Location_isInSystemHeader(clang_getCursorLocation(cur)))
+		return CXChildVisit_Continue;
+	idx = cursor_where(w, cur, &line, &col, &off);
+	if (idx < 0)
+		return CXChildVisit_Continue;
+	if (k == CXCursor_InclusionDirective) {
+		add_inclusion(w, cur, idx, line, col, off);
+		return CXChildVisit_Continue;
+	}
+	if (k != CXCursor_TypedefDecl && !clang_isCursorDefinition(cur))
+		return CXChildVisit_Continue;
+	ff = staged(w, idx);
+	if (!ff)
+		return CXChildVisit_Continue;
+	switch (k) {
+	case CXCursor_StructDecl:
+	case CXCursor_UnionDecl:
+		add_record(w, ff, cur, line, col);
+		break;
+	case CXCursor_TypedefDecl:
+		add_typedef(w, ff, cur, line, col);
+		break;
+	case CXCursor_FunctionDecl:
+		add_function(w, ff, cur, line, col);
+		break;
+	default:
+		break;
+	}
+	return CXChildVisit_Continue;
+}
+
+/*
+ * Report the TU's errors, once per location and text over the whole run.
+ * Fatal ones (a missing header) are all shown; of the others, which tend to
+ * cascade from the first, at most MAX_SHOWN per TU, then a count.
+ */
+#define MAX_SHOWN 5
+static int report_diagnostics(struct tuwork *w, CXTranslationUnit tu)
+{
+	struct ctx *c = w->c;
+	unsigned n = clang_getNumDiagnostics(tu);
+	int errors = 0, shown = 0, hidden = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+		if (sev >= CXDiagnostic_Error) {
+			CXFile f;
+			unsigned line = 0, col = 0;
+			const struct tufile *tf;
+			char *msg = cxstr(clang_getDiagnosticSpelling(d));
+			char *disp, *key;
+
+			if (starts_with(msg, "too many errors emitted")) {
+				free(msg);
+				clang_disposeDiagnostic(d);
+				continue;
+			}
+			errors++;
+			clang_getExpansionLocation(clang_getDiagnosticLocation(d), &f, &line, &col,
+						   NULL);
+			tf = tu_file(w, f);
+			if (tf && tf->idx >= 0)
+				disp = xstrdup(c->files[tf->idx].ff->path);
+			else if (tf)
+				disp = path_display(tf->canon);
+			else
+				disp = xstrdup(c->tus[w->tu].name);
+			key = xstrfmt("%s:%u:%u:%s", disp, line, col, msg);
+			pthread_mutex_lock(&c->lock);
+			if (strmap_put(&c->seen_diags, key, 1)) {
+				if (tf && tf->idx >= 0)
+					c->files[tf->idx].ff->parse_errors++;
+				if (sev == CXDiagnostic_Fatal || shown < MAX_SHOWN) {
+					diag_warn(disp, (int)line, (int)col, "%s", msg);
+					shown += sev != CXDiagnostic_Fatal;
+				} else {
+					hidden++;
+				}
+			}
+			pthread_mutex_unlock(&c->lock);
+			free(key);
+			free(disp);
+			free(msg);
+		}
+		clang_disposeDiagnostic(d);
+	}
+	if (hidden)
+		diag_warn(c->tus[w->tu].name, 0, 0,
+			  "%d more error%s in this translation unit not shown", hidden,
+			  hidden == 1 ? "" : "s");
+	return errors;
+}
+
+static void parse_tu(struct tuwork *w, CXIndex index)
+{
+	struct ctx *c = w->c;
+	struct tu *t = &c->tus[w->tu];
+	enum CXErrorCode rc;
+	unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
+
+	atomic_store(&c->files[t->file].reached, 1);
+	w->cxtu = NULL;
+	rc = clang_parseTranslationUnit2(index, NULL, (const char *const *)t->args, t->nargs, NULL,
+					 0, opts, &w->cxtu);
+	if (rc != CXError_Success || !w->cxtu) {
+		diag_warn(t->name, 0, 0, "libclang could not parse this translation unit (error %d)",
+			  (int)rc);
+		pthread_mutex_lock(&c->lock);
+		c->files[t->file].ff->parse_errors++;
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	t->clean = report_diagnostics(w, w->cxtu) == 0;
+	clang_visitChildren(clang_getTranslationUnitCursor(w->cxtu), visit_top, w);
+
+	/* Hand the staged declarations and the directives over. */
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < w->ntouched; i++) {
+		int idx = w->touched[i];
+		struct pfile *pf = &c->files[idx];
+		int key = t->file == idx ? -1 : w->tu;
+		if (key < atomic_load(&pf->best_key)) {
+			facts_free(pf->best);
+			pf->best = w->staged[idx];
+			atomic_store(&pf->best_key, key);
+		} else {
+			facts_free(w->staged[idx]);
+		}
+		w->staged[idx] = NULL;
+	}
+	w->ntouched = 0;
+	ALLOC_GROW(c->incls, c->nincls + w->nincls, c->alloc_incls);
+	memcpy(c->incls + c->nincls, w->incls, w->nincls * sizeof(*w->incls));
+	c->nincls += w->nincls;
+	w->nincls = 0;
+	pthread_mutex_unlock(&c->lock);
+
+	clang_disposeTranslationUnit(w->cxtu);
+	w->cxtu = NULL;
+	ptrmap_free(&w->files, 1);
+}
+
+static void *tu_worker(void *arg)
+{
+	struct ctx *c = arg;
+	struct tuwork w;
+	CXIndex index = clang_createIndex(0, 0);
+	int i;
+
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.staged = xcalloc((size_t)c->nfiles + 1, sizeof(*w.staged));
+	while ((i = atomic_fetch_add(&c->next, 1) + c->first_tu) < c->end_tu) {
+		w.tu = i;
+		parse_tu(&w, index);
+	}
+	clang_disposeIndex(index);
+	free(w.staged);
+	free(w.touched);
+	free(w.incls);
+	return NULL;
+}
+
+/* Parse TUs [first, end) on the --jobs threads. */
+static void run_tus(struct ctx *c, int first, int end)
+{
+	int jobs = c->s->opt->jobs > 0 ? c->s->opt->jobs : online_cpus();
+	pthread_t *threads;
+
+	if (end <= first)
+		return;
+	if (jobs > end - first)
+		jobs = end - first;
+	c->first_tu = first;
+	c->end_tu = end;
+	atomic_store(&c->next, 0);
+	threads = xcalloc((size_t)jobs, sizeof(*threads));
+	/*
+	 * Worker threads (even the first): libclang wants more stack than a
+	 * default thread may have for deeply nested code, and the main
+	 * thread's stack is whatever the user's ulimit says.
+	 */
+	for (int t = 0; t < jobs; t++) {
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 16u << 20);
+		if (pthread_create(&threads[t], &attr, tu_worker, c))
+			threads[t] = 0;
+		pthread_attr_destroy(&attr);
+	}
+	for (int t = 0; t < jobs; t++)
+		if (threads[t])
+			pthread_join(threads[t], NULL);
+	/* If no thread could be started, do the work here. */
+	if (atomic_load(&c->next) < end - first)
+		tu_worker(c);
+	free(threads);
+}
+
+/* ------------------------------------------------------------------ */
+/* Compile flags.                                                     */
+
+static void push_arg(char ***args, int *n, char *a)
+{
+	*args = xrealloc(*args, sizeof(**args) * (size_t)(*n + 2));
+	(*args)[(*n)++] = a;
+	(*args)[*n] = NULL;
+}
+
+static struct tu *add_tu(struct ctx *c, int file)
+{
+	struct tu *t;
+	ALLOC_GROW(c->tus, c->ntus + 1, c->alloc_tus);
+	t = &c->tus[c->ntus++];
+	memset(t, 0, sizeof(*t));
+	t->file = file;
+	t->name = xstrdup(c->files[file].ff->path);
+	return t;
+}
+
+/*
+ * Flags of a compile command that libclang must not see: outputs and
+ * dependency files (a syntax-only parse would still write them).
+ */
+static int drop_arg(const char *a, int *skip_next)
+{
+	static const char *const with_value[] = {"-o", "-MF", "-MT", "-MQ", "-MJ", NULL};
+	static const char *const alone[] = {"-M", "-MM", "-MD", "-MMD", "-MP", "-MG", "-c", NULL};
+	*skip_next = 0;
+	for (int i = 0; with_value[i]; i++) {
+		size_t n = strlen(with_value[i]);
+		if (!strcmp(a, with_value[i])) {
+			*skip_next = 1;
+			return 1;
+		}
+		if (!strncmp(a, with_value[i], n) && strcmp(with_value[i], "-o"))
+			return 1;
+	}
+	for (int i = 0; alone[i]; i++)
+		if (!strcmp(a, alone[i]))
+			return 1;
+	return 0;
+}
+
+/* Where to look for compile_commands.json: --compile-commands, or each root and its build/. */
+static CXCompilationDatabase open_compdb(struct ctx *c, char **dir_out)
+{
+	const struct scan_options *opt = c->s->opt;
+	CXCompilationDatabase_Error err;
+	CXCompilationDatabase db;
+	struct stat st;
+
+	*dir_out = NULL;
+	if (opt->compile_commands) {
+		char *f = xstrfmt("%s/compile_commands.json", opt->compile_commands);
+		if (stat(f, &st) < 0) {
+			diag_warn(f, 0, 0, "cannot read the compilation database; using fallback flags");
+			free(f);
+			return NULL;
+		}
+		free(f);
+		db = clang_CompilationDatabase_fromDirectory(opt->compile_commands, &err);
+		if (err != CXCompilationDatabase_NoError || !db) {
+			diag_warn(opt->compile_commands, 0, 0,
+				  "cannot load compile_commands.json; using fallback flags");
+			return NULL;
+		}
+		*dir_out = xstrdup(opt->compile_commands);
+		return db;
+	}
+	for (int i = 0; i < opt->npaths; i++) {
+		static const char *const sub[] = {"", "/build"};
+		if (stat(opt->paths[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		for (int k = 0; k < 2; k++) {
+			char *d = xstrfmt("%s%s", opt->paths[i], sub[k]);
+			char *f = xstrfmt("%s/compile_commands.json", d);
+			if (stat(f, &st) == 0) {
+				db = clang_CompilationDatabase_fromDirectory(d, &err);
+				if (err == CXCompilationDatabase_NoError && db) {
+					free(f);
+					*dir_out = d;
+					return db;
+				}
+				diag_warn(f, 0, 0, "cannot load the compilation database; ignored");
+			}
+			free(f);
+			free(d);
+		}
+	}
+	return NULL;
+}
+
+/* TUs from the compilation database: those whose file is a project file. */
+static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
+{
+	CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
+	unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
+	int added = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
+		char *dir = cxstr(clang_CompileCommand_getDirectory(cmd));
+		char *file = cxstr(clang_CompileCommand_getFilename(cmd));
+		char *full = file[0] == '/' ? xstrdup(file) : xstrfmt("%s/%s", dir, file);
+		char buf[PATH_MAX];
+		int idx = realpath(full, buf) ? strmap_get(&c->pathmap, buf) : -1;
+		unsigned nargs;
+		struct tu *t;
+		int skip = 0;
+
+		if (idx < 0 || atomic_load(&c->files[idx].reached)) {
+			/* Outside the project, or a second command for the same file. */
+			free(dir);
+			free(file);
+			free(full);
+			continue;
+		}
+		atomic_store(&c->files[idx].reached, 1);
+		t = add_tu(c, idx);
+		nargs = clang_CompileCommand_getNumArgs(cmd);
+		for (unsigned a = 1; a < nargs; a++) {
+			char *arg = cxstr(clang_CompileCommand_getArg(cmd, a));
+			if (skip) {
+				skip = 0;
+				free(arg);
+				continue;
+			}
+			if (drop_arg(arg, &skip)) {
+				free(arg);
+				continue;
+			}
+			push_arg(&t->args, &t->nargs, arg);
+		}
+		push_arg(&t->args, &t->nargs, xstrfmt("-working-directory=%s", dir));
+		push_arg(&t->args, &t->nargs, xstrdup("-w"));
+		added++;
+		free(dir);
+		free(file);
+		free(full);
+	}
+	if (cmds)
+		clang_CompileCommands_dispose(cmds);
+	return added;
+}
+
+/*
+ * Fallback flags: -I for every project folder that holds a header and for
+ * each of its ancestors up to the scanned root, so that both "x.h" and
+ * "core/x.h" styles resolve; sorted.
+ */
+static void build_fallback_args(struct ctx *c)
+{
+	const struct scan_options *opt = c->s->opt;
+	struct strmap seen = {0};
+	char **dirs = NULL, **roots = xcalloc((size_t)opt->npaths + 1, sizeof(*roots));
+	int n = 0, alloc = 0;
+
+	for (int i = 0; i < opt->npaths; i++) {
+		char buf[PATH_MAX];
+		struct stat st;
+		if (!realpath(opt->paths[i], buf) || stat(buf, &st) < 0)
+			continue;
+		if (!S_ISDIR(st.st_mode) && strrchr(buf, '/'))
+			*strrchr(buf, '/') = '\0';
+		roots[i] = xstrdup(buf);
+	}
+	for (int i = 0; i < c->nfiles; i++) {
+		const char *abs = c->files[i].abs;
+		const char *slash = strrchr(abs, '/');
+		char *d;
+		if (!c->files[i].is_header || !slash)
+			continue;
+		d = xstrndup(abs, (size_t)(slash - abs));
+		for (;;) {
+			int at_root = 0;
+			char *up;
+			if (!strmap_put(&seen, d, 1)) {
+				free(d);
+				break;
+			}
+			ALLOC_GROW(dirs, n + 1, alloc);
+			dirs[n++] = d;
+			for (int r = 0; r < opt->npaths; r++)
+				if (roots[r] && !strncmp(d, roots[r], strlen(d)) &&
+				    (roots[r][strlen(d)] == '/' || !roots[r][strlen(d)]))
+					at_root = 1; /* d is a root or above one */
+			slash = strrchr(d, '/');
+			if (at_root || !slash || slash == d)
+				break;
+			up = xstrndup(d, (size_t)(slash - d));
+			d = up;
+		}
+	}
+	qsort(dirs, (size_t)n, sizeof(*dirs), cmp_strp);
+	for (int i = 0; i < n; i++) {
+		push_arg(&c->fallback_args, &c->nfallback_args, xstrfmt("-I%s", dirs[i]));
+		free(dirs[i]);
+	}
+	free(dirs);
+	for (int i = 0; i < opt->npaths; i++)
+		free(roots[i]);
+	free(roots);
+	strmap_free(&seen);
+}
+
+static void fallback_tu(struct ctx *c, int idx)
+{
+	struct tu *t = add_tu(c, idx);
+	push_arg(&t->args, &t->nargs, xstrdup("-x"));
+	push_arg(&t->args, &t->nargs, xstrdup(c->files[idx].is_header ? "c-header" : "c"));
+	for (int i = 0; i < c->nfallback_args; i++)
+		push_arg(&t->args, &t->nargs, xstrdup(c->fallback_args[i]));
+	push_arg(&t->args, &t->nargs, xstrdup("-w"));
+	push_arg(&t->args, &t->nargs, xstrdup(c->files[idx].abs));
+}
+
+static int cmp_tu(const void *a, const void *b)
+{
+	return strcmp(((const struct tu *)a)->name, ((const struct tu *)b)->name);
+}
+
+/* ------------------------------------------------------------------ */
+/* Merge into the project's facts.                                    */
+
+static int cmp_incl_tu_name;
+static const struct ctx *cmp_incl_ctx;
+
+static int cmp_incl(const void *pa, const void *pb)
+{
+	const struct incl *a = pa, *b = pb;
+	int r;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	if (!a->resolved != !b->resolved)
+		return a->resolved ? 1 : -1;
+	if (a->resolved && (r = strcmp(a->resolved, b->resolved)))
+		return r;
+	return strcmp(cmp_incl_ctx->tus[a->tu].name, cmp_incl_ctx->tus[b->tu].name);
+}
+
+static int same_directive(const struct incl *a, const struct incl *b)
+{
+	return a->file == b->file && a->line == b->line && a->col == b->col &&
+	       !a->resolved == !b->resolved && (!a->resolved || !strcmp(a->resolved, b->resolved));
+}
+
+static void merge_imports(struct ctx *c)
+{
+	size_t i = 0;
+	(void)cmp_incl_tu_name;
+	cmp_incl_ctx = c;
+	qsort(c->incls, c->nincls, sizeof(*c->incls), cmp_incl);
+	while (i < c->nincls) {
+		size_t j = i;
+		struct incl *in = &c->incls[i];
+		struct pfile *pf = &c->files[in->file];
+		struct file_facts *ff = pf->ff;
+		struct fact_import *im;
+		struct strbuf tus = STRBUF_INIT;
+
+		sb_init(&tus);
+		for (; j < c->nincls && same_directive(in, &c->incls[j]); j++) {
+			const char *name = c->tus[c->incls[j].tu].name;
+			if (j > i && !strcmp(name, c->tus[c->incls[j - 1].tu].name))
+				continue;
+			if (tus.len)
+				sb_addc(&tus, ',');
+			sb_adds(&tus, name);
+		}
+		im = facts_add_import(ff);
+		im->module = facts_str(ff, in->module);
+		im->resolved = facts_str(ff, in->resolved);
+		im->text = arena_strfmt(ff->arena, in->angled ? "#include <%s>" : "#include \"%s\"",
+					in->module);
+		im->tus = facts_str(ff, tus.buf);
+		im->line = in->line;
+		im->col = in->col;
+		im->angled = in->angled;
+		im->scope = side_is_conditional(pf->side, in->line) ? SCOPE_CONDITIONAL : SCOPE_MODULE;
+		sb_release(&tus);
+		i = j;
+	}
+}
+
+/* Copy the declarations staged for pf into its facts, with token ranges. */
+static void merge_decls(struct pfile *pf)
+{
+	struct file_facts *ff = pf->ff, *src = pf->best;
+	if (!src)
+		return;
+	for (size_t i = 0; i < src->nclasses; i++) {
+		const struct fact_class *a = &src->classes[i];
+		struct fact_class *b = facts_add_class(ff);
+		*b = *a;
+		b->name = facts_str(ff, a->name);
+		if (a->nbases) {
+			const char **bases = arena_alloc(ff->arena, sizeof(*bases) * (size_t)a->nbases);
+			for (int k = 0; k < a->nbases; k++)
+				bases[k] = facts_str(ff, a->bases[k]);
+			b->bases = bases;
+		}
+	}
+	for (size_t i = 0; i < src->nfuncs; i++) {
+		const struct fact_func *a = &src->funcs[i];
+		struct fact_func *b = facts_add_func(ff);
+		*b = *a;
+		b->name = facts_str(ff, a->name);
+		b->cls = facts_str(ff, a->cls);
+		if (a->nparams) {
+			b->params = arena_alloc(ff->arena, sizeof(*b->params) * (size_t)a->nparams);
+			for (int k = 0; k < a->nparams; k++) {
+				b->params[k] = a->params[k];
+				b->params[k].name = facts_str(ff, a->params[k].name);
+				b->params[k].annotation = facts_str(ff, a->params[k].annotation);
+			}
+		}
+		/* Byte offsets of the body's braces -> token range [{, }]. */
+		if (a->tok_end > a->tok_start) {
+			b->tok_start = side_token_at(pf->side, a->tok_start);
+			b->tok_end = side_token_at(pf->side, a->tok_end);
+			if (b->tok_end < b->tok_start)
+				b->tok_end = b->tok_start;
+		} else {
+			b->tok_start = b->tok_end = 0;
+		}
+		b->placeholder = a->tok_end > a->tok_start && b->tok_end - b->tok_start <= 2;
+	}
+	for (size_t i = 0; i < src->nrefs; i++) {
+		const struct fact_ref *a = &src->refs[i];
+		struct fact_ref *b = facts_add_ref(ff);
+		*b = *a;
+		b->cls = facts_str(ff, a->cls);
+		b->func = facts_str(ff, a->func);
+		b->host = facts_str(ff, a->host);
+		b->attr = facts_str(ff, a->attr);
+		b->value = facts_str(ff, a->value);
+	}
+}
+
+static struct side *find_side(struct cstate *cs, const char *path)
+{
+	size_t lo = 0, hi = cs ? cs->nsides : 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(cs->sides[mid]->path, path);
+		if (!r)
+			return cs->sides[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int cmp_side(const void *a, const void *b)
+{
+	return strcmp((*(struct side *const *)a)->path, (*(struct side *const *)b)->path);
+}
+
+/* A file whose facts came from elsewhere (the cache): lex it again for offsets and regions. */
+static struct side *relex(struct file_facts *ff, size_t max)
+{
+	struct side *sd = xcalloc(1, sizeof(*sd));
+	char *buf;
+	size_t len;
+	sd->path = xstrdup(ff->path);
+	if (read_file(ff->path, max, &buf, &len) == 0) {
+		lex_c(buf, len, ff->ntokens ? NULL : ff, sd);
+		free(buf);
+	}
+	return sd;
+}
+
+static int finish(struct scan *s)
+{
+	struct cstate *cs = s->frontend_state[LANG_C];
+	struct ctx c;
+	CXCompilationDatabase db;
+	char *dbdir = NULL;
+	struct side **extra = NULL;
+	size_t nextra = 0, alloc_extra = 0;
+	int ndb = 0, nfallback = 0, nclean = 0, first_header_tu;
+
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	pthread_mutex_init(&c.lock, NULL);
+	if (cs)
+		qsort(cs->sides, cs->nsides, sizeof(*cs->sides), cmp_side);
+
+	/* The project's C files, by canonical path. */
+	c.files = xcalloc(s->nfiles + 1, sizeof(*c.files));
+	for (size_t i = 0; i < s->nfiles; i++) {
+		struct file_facts *ff = s->files[i];
+		struct pfile *pf;
+		char buf[PATH_MAX];
+		if (ff->lang != LANG_C)
+			continue;
+		pf = &c.files[c.nfiles];
+		pf->ff = ff;
+		pf->abs = xstrdup(realpath(ff->path, buf) ? buf : ff->path);
+		pf->is_header = ends_with(ff->path, ".h");
+		atomic_init(&pf->reached, 0);
+		atomic_init(&pf->best_key, INT_MAX);
+		pf->side = find_side(cs, ff->path);
+		if (!pf->side) {
+			pf->side = relex(ff, s->opt->max_file_size);
+			ALLOC_GROW(extra, nextra + 1, alloc_extra);
+			extra[nextra++] = pf->side;
+		}
+		strmap_put(&c.pathmap, pf->abs, c.nfiles);
+		c.nfiles++;
+	}
+	if (!c.nfiles)
+		goto out;
+
+	build_fallback_args(&c);
+	db = open_compdb(&c, &dbdir);
+	if (db) {
+		ndb = tus_from_compdb(&c, db);
+		clang_CompilationDatabase_dispose(db);
+	}
+	for (int i = 0; i < c.nfiles; i++)
+		if (!c.files[i].is_header && !atomic_load(&c.files[i].reached)) {
+			fallback_tu(&c, i);
+			nfallback++;
+		}
+	if (nfallback && !db)
+		diag_warn(NULL, 0, 0,
+			  "no compile_commands.json found (use --compile-commands DIR); parsed %d "
+			  "C file%s with -I for every project folder holding headers (fallback)",
+			  nfallback, nfallback == 1 ? "" : "s");
+	else if (nfallback && s->opt->verbose)
+		fprintf(stderr, "unravel: %d C file%s not in %s/compile_commands.json parsed with "
+				"fallback flags\n", nfallback, nfallback == 1 ? "" : "s", dbdir);
+	for (int i = 0; i < c.ntus; i++)
+		atomic_store(&c.files[c.tus[i].file].reached, 0);
+	qsort(c.tus, (size_t)c.ntus, sizeof(*c.tus), cmp_tu);
+	run_tus(&c, 0, c.ntus);
+
+	/* Headers that no TU reached: parse them on their own. */
+	first_header_tu = c.ntus;
+	for (int i = 0; i < c.nfiles; i++)
+		if (c.files[i].is_header && !atomic_load(&c.files[i].reached))
+			fallback_tu(&c, i);
+	run_tus(&c, first_header_tu, c.ntus);
+
+	merge_imports(&c);
+	for (int i = 0; i < c.nfiles; i++)
+		merge_decls(&c.files[i]);
+	for (int i = 0; i < c.ntus; i++)
+		nclean += c.tus[i].clean;
+	if (s->opt->verbose)
+		fprintf(stderr, "unravel: %d of %d translation units parsed cleanly "
+				"(%d from the compilation database, %d standalone headers)\n",
+			nclean, c.ntus, ndb, c.ntus - first_header_tu);
+
+out:
+	for (int i = 0; i < c.nfiles; i++) {
+		free(c.files[i].abs);
+		facts_free(c.files[i].best);
+	}
+	free(c.files);
+	for (int i = 0; i < c.ntus; i++) {
+		for (int k = 0; k < c.tus[i].nargs; k++)
+			free(c.tus[i].args[k]);
+		free(c.tus[i].args);
+		free(c.tus[i].name);
+	}
+	free(c.tus);
+	for (size_t i = 0; i < c.nincls; i++) {
+		free(c.incls[i].module);
+		free(c.incls[i].resolved);
+	}
+	free(c.incls);
+	for (int i = 0; i < c.nfallback_args; i++)
+		free(c.fallback_args[i]);
+	free(c.fallback_args);
+	for (int i = 0; i < c.ncanon; i++)
+		free(c.canon_names[i]);
+	free(c.canon_names);
+	strmap_free(&c.canon);
+	strmap_free(&c.pathmap);
+	strmap_free(&c.seen_diags);
+	for (size_t i = 0; i < nextra; i++)
+		side_free(extra[i]);
+	free(extra);
+	free(dbdir);
+	pthread_mutex_destroy(&c.lock);
+	cstate_free(s);
+	return 0;
+}
+
+static void fini(void)
+{
 }
 
 const struct frontend frontend_c = {
 	.name = "c",
 	.lang = LANG_C,
 	.extensions = exts,
+	.init = init,
 	.parse = parse,
+	.finish = finish,
+	.fini = fini,
 };
