@@ -1,0 +1,581 @@
+/*
+ * pytok.c - see pytok.h.
+ *
+ * One pass over the bytes, CPython's rules: indentation is measured at the
+ * start of each physical line that begins a logical line (tabs advance to
+ * the next multiple of 8, a form feed resets the column), blank and
+ * comment-only lines do not count, and inside brackets or after a
+ * backslash-newline there is no indentation at all.
+ *
+ * Recovery choices (CPython stops at the first error; we must not, so the
+ * facts after an error survive):
+ *  - a dedent to a column that matches no outer level pushes a "phantom"
+ *    level that emitted no INDENT and will emit no DEDENT, so INDENT and
+ *    DEDENT stay balanced;
+ *  - an unclosed bracket would swallow the rest of the file into one
+ *    logical line, so a physical line inside brackets that starts with
+ *    def/class/import/from at or left of the indentation of the line that
+ *    opened the bracket closes every open bracket (with a warning);
+ *  - an unterminated single-quoted string ends at the end of its line, an
+ *    unterminated triple-quoted one at the end of the file.
+ */
+#include "pytok.h"
+#include "diag.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_INDENT 512
+#define MAX_BRACKETS 512
+#define MAX_FSTRING_NESTING 64
+
+struct tz {
+	const char *src;
+	size_t len, pos;
+	size_t line_start; /* offset of the current physical line */
+	uint32_t line;
+	const char *path;
+	struct pytok_list *out;
+	size_t last_end; /* end offset of the previous token */
+
+	int indents[MAX_INDENT];
+	unsigned char phantom[MAX_INDENT]; /* level pushed without an INDENT */
+	int nindents;
+
+	char brackets[MAX_BRACKETS];
+	uint32_t bline[MAX_BRACKETS], bcol[MAX_BRACKETS];
+	int depth;          /* may exceed MAX_BRACKETS; only the first are remembered */
+	int logical_indent; /* indentation of the line that started the logical line */
+	int fnest;          /* f-string nesting, against runaway recursion */
+	int pending;        /* a significant token since the last NEWLINE */
+};
+
+const char *pytok_kind_name(int kind)
+{
+	static const char *const names[] = {
+		"ENDMARKER", "NAME", "NUMBER", "STRING", "OP", "COMMENT",
+		"NEWLINE", "NL", "INDENT", "DEDENT",
+	};
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+static void tz_error(struct tz *t, uint32_t line, uint32_t col, const char *msg)
+{
+	t->out->nerrors++;
+	if (t->path)
+		diag_warn(t->path, (int)line, (int)col, "%s", msg);
+}
+
+static void emit(struct tz *t, int kind, size_t off, size_t len, uint32_t line, uint32_t col)
+{
+	struct pytok_list *o = t->out;
+	struct pytok *k;
+	ALLOC_GROW(o->v, o->n + 1, o->alloc);
+	k = &o->v[o->n++];
+	k->off = (uint32_t)off;
+	k->len = (uint32_t)len;
+	k->line = line;
+	k->col = col;
+	k->end_line = t->line;
+	k->kind = (uint8_t)kind;
+	k->gap = off > t->last_end || (o->n == 1);
+	if (len)
+		t->last_end = off + len;
+	if (kind >= PT_NAME && kind <= PT_OP)
+		t->pending = 1;
+	else if (kind == PT_NEWLINE)
+		t->pending = 0;
+}
+
+static inline int is_eol(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+static inline int is_name_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+static inline int is_name_char(unsigned char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+static inline int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Consume the line break at p (\n, \r\n or \r); returns the offset after it. */
+static size_t eat_eol(struct tz *t, size_t p)
+{
+	if (t->src[p] == '\r' && p + 1 < t->len && t->src[p + 1] == '\n')
+		p += 2;
+	else
+		p++;
+	t->line++;
+	t->line_start = p;
+	return p;
+}
+
+static size_t scan_string(struct tz *t, size_t p, int fstr, int *ok);
+
+/* Is s[0..n) a string prefix (r, u, b, f and their legal pairs, any case)? */
+static int string_prefix(const char *s, size_t n, int *fstr)
+{
+	int r = 0, b = 0, u = 0, f = 0;
+	if (n == 0 || n > 2)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i] | 0x20) {
+		case 'r': r++; break;
+		case 'b': b++; break;
+		case 'u': u++; break;
+		case 'f': f++; break;
+		default: return 0;
+		}
+	}
+	if (r > 1 || b > 1 || u > 1 || f > 1 || (u && n > 1) || (b && f))
+		return 0;
+	*fstr = f;
+	return 1;
+}
+
+/*
+ * The format spec of a replacement field, after its ':': literal text with
+ * nested {fields}, up to the closing '}'. Returns the offset after the '}'.
+ */
+static size_t scan_fexpr(struct tz *t, size_t p, char q, int triple, int *ok);
+
+static size_t scan_fspec(struct tz *t, size_t p, char q, int triple, int *ok)
+{
+	while (p < t->len) {
+		char c = t->src[p];
+		if (is_eol(c)) {
+			if (!triple)
+				break;
+			p = eat_eol(t, p);
+		} else if (c == '{') {
+			p = scan_fexpr(t, p + 1, q, triple, ok);
+			if (!*ok)
+				return p;
+		} else if (c == '}') {
+			return p + 1;
+		} else if (c == q && (!triple || (p + 2 < t->len && t->src[p + 1] == q &&
+						   t->src[p + 2] == q))) {
+			break; /* the string ends inside the field: malformed */
+		} else if (c == '\\' && p + 1 < t->len && !is_eol(t->src[p + 1])) {
+			p += 2;
+		} else {
+			p++;
+		}
+	}
+	*ok = 0;
+	return p;
+}
+
+/*
+ * A replacement field's expression, after its '{': nested brackets,
+ * nested strings of any quote (PEP 701), up to the '}' closing the field.
+ */
+static size_t scan_fexpr(struct tz *t, size_t p, char q, int triple, int *ok)
+{
+	int depth = 0;
+	if (++t->fnest > MAX_FSTRING_NESTING) {
+		t->fnest--;
+		*ok = 0;
+		return p;
+	}
+	while (p < t->len) {
+		char c = t->src[p];
+		if (is_eol(c)) {
+			if (!triple)
+				break;
+			p = eat_eol(t, p);
+		} else if (c == '(' || c == '[' || c == '{') {
+			depth++;
+			p++;
+		} else if (c == ')' || c == ']') {
+			if (depth)
+				depth--;
+			p++;
+		} else if (c == '}') {
+			if (!depth) {
+				t->fnest--;
+				return p + 1;
+			}
+			depth--;
+			p++;
+		} else if (c == ':' && !depth) {
+			p = scan_fspec(t, p + 1, q, triple, ok);
+			t->fnest--;
+			return p;
+		} else if (c == '\'' || c == '"') {
+			/* A nested string; its prefix letters are just behind it. */
+			size_t b = p;
+			int nf = 0;
+			while (b > 0 && is_name_char((unsigned char)t->src[b - 1]))
+				b--;
+			if (!string_prefix(t->src + b, p - b, &nf))
+				nf = 0;
+			p = scan_string(t, p, nf, ok);
+			if (!*ok) {
+				t->fnest--;
+				return p;
+			}
+		} else if (c == '\\' && p + 1 < t->len) {
+			if (is_eol(t->src[p + 1]))
+				p = eat_eol(t, p + 1);
+			else
+				p += 2;
+		} else {
+			p++;
+		}
+	}
+	t->fnest--;
+	*ok = 0;
+	return p;
+}
+
+/*
+ * A string whose opening quote is at p. Returns the offset after the
+ * closing quote; *ok = 0 when it is unterminated (the offset is then the
+ * end of the line, or of the file for a triple-quoted string).
+ */
+static size_t scan_string(struct tz *t, size_t p, int fstr, int *ok)
+{
+	char q = t->src[p];
+	int triple = p + 2 < t->len && t->src[p + 1] == q && t->src[p + 2] == q;
+	*ok = 1;
+	p += triple ? 3 : 1;
+	while (p < t->len) {
+		char c = t->src[p];
+		if (c == '\\') {
+			if (p + 1 >= t->len)
+				p++;
+			else if (is_eol(t->src[p + 1]))
+				p = eat_eol(t, p + 1);
+			else
+				p += 2;
+		} else if (is_eol(c)) {
+			if (!triple)
+				break;
+			p = eat_eol(t, p);
+		} else if (c == q) {
+			if (!triple)
+				return p + 1;
+			if (p + 2 < t->len && t->src[p + 1] == q && t->src[p + 2] == q)
+				return p + 3;
+			p++;
+		} else if (fstr && c == '{') {
+			if (p + 1 < t->len && t->src[p + 1] == '{') {
+				p += 2;
+				continue;
+			}
+			p = scan_fexpr(t, p + 1, q, triple, ok);
+			if (!*ok)
+				return p;
+		} else {
+			p++;
+		}
+	}
+	*ok = 0;
+	return p;
+}
+
+static size_t scan_number(const char *s, size_t p, size_t len)
+{
+	if (s[p] == '0' && p + 1 < len && strchr("xXoObB", s[p + 1]) && s[p + 1]) {
+		p += 2;
+		while (p < len && (is_name_char((unsigned char)s[p])))
+			p++;
+		return p;
+	}
+	while (p < len && (is_digit(s[p]) || s[p] == '_'))
+		p++;
+	if (p < len && s[p] == '.') {
+		p++;
+		while (p < len && (is_digit(s[p]) || s[p] == '_'))
+			p++;
+	}
+	if (p < len && (s[p] == 'e' || s[p] == 'E')) {
+		size_t e = p + 1;
+		if (e < len && (s[e] == '+' || s[e] == '-'))
+			e++;
+		if (e < len && is_digit(s[e])) {
+			p = e;
+			while (p < len && (is_digit(s[p]) || s[p] == '_'))
+				p++;
+		}
+	}
+	if (p < len && strchr("jJlL", s[p]) && s[p])
+		p++;
+	return p;
+}
+
+static size_t op_length(const char *s, size_t p, size_t len)
+{
+	static const char *const ops3[] = {"**=", "//=", ">>=", "<<=", "...", "!=", NULL};
+	static const char *const ops2[] = {"!=", "%=", "&=", "**", "*=", "+=", "-=", "->", "//",
+					   "/=", ":=", "<<", "<=", "<>", "==", ">=", ">>", "@=",
+					   "^=", "|=", NULL};
+	size_t left = len - p;
+	if (left >= 3)
+		for (int i = 0; ops3[i]; i++)
+			if (strlen(ops3[i]) == 3 && !memcmp(s + p, ops3[i], 3))
+				return 3;
+	if (left >= 2)
+		for (int i = 0; ops2[i]; i++)
+			if (!memcmp(s + p, ops2[i], 2))
+				return 2;
+	if (strchr("%&()*+,-./:;<=>@[]^{|}~!", s[p]) && s[p])
+		return 1;
+	return 0;
+}
+
+static void close_brackets(struct tz *t, const char *why)
+{
+	int n = t->depth < MAX_BRACKETS ? t->depth : MAX_BRACKETS;
+	if (n > 0) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "'%c' was never closed%s", t->brackets[0], why);
+		tz_error(t, t->bline[0], t->bcol[0], msg);
+	}
+	t->depth = 0;
+}
+
+/* Does the physical line at p (after indentation) start a statement that cannot be inside brackets? */
+static int starts_statement(const struct tz *t, size_t p)
+{
+	static const char *const kw[] = {"def", "class", "import", "from", NULL};
+	size_t e = p;
+	while (e < t->len && is_name_char((unsigned char)t->src[e]))
+		e++;
+	if (e >= t->len || (t->src[e] != ' ' && t->src[e] != '\t'))
+		return 0;
+	for (int i = 0; kw[i]; i++)
+		if (e - p == strlen(kw[i]) && !memcmp(t->src + p, kw[i], e - p))
+			return 1;
+	return 0;
+}
+
+/* Indentation at the start of a logical line: INDENT/DEDENT tokens. */
+static void indentation(struct tz *t, int col, size_t p)
+{
+	uint32_t c1 = (uint32_t)(p - t->line_start) + 1;
+	int top = t->indents[t->nindents - 1];
+	t->logical_indent = col;
+	if (col > top) {
+		if (t->nindents >= MAX_INDENT) {
+			tz_error(t, t->line, c1, "too many levels of indentation");
+			return;
+		}
+		t->indents[t->nindents] = col;
+		t->phantom[t->nindents] = 0;
+		t->nindents++;
+		emit(t, PT_INDENT, p, 0, t->line, c1);
+		return;
+	}
+	while (col < t->indents[t->nindents - 1]) {
+		t->nindents--;
+		if (!t->phantom[t->nindents])
+			emit(t, PT_DEDENT, p, 0, t->line, c1);
+	}
+	if (col != t->indents[t->nindents - 1]) {
+		tz_error(t, t->line, c1, "unindent does not match any outer indentation level");
+		if (t->nindents < MAX_INDENT) {
+			t->indents[t->nindents] = col;
+			t->phantom[t->nindents] = 1;
+			t->nindents++;
+		}
+	}
+}
+
+int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *path)
+{
+	struct tz *t = xcalloc(1, sizeof(*t));
+	int atbol = 1, blank = 0, errors;
+	if (len >= UINT32_MAX)
+		len = UINT32_MAX - 1;
+	t->src = src;
+	t->len = len;
+	t->line = 1;
+	t->path = path;
+	t->out = out;
+	t->nindents = 1;
+	if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3))
+		t->pos = t->line_start = 3;
+	t->last_end = t->pos;
+
+	for (;;) {
+		size_t p;
+		char c;
+		uint32_t line, col;
+
+		if (atbol) {
+			int icol = 0;
+			atbol = 0;
+			p = t->pos;
+			for (; p < len; p++) {
+				if (src[p] == ' ')
+					icol++;
+				else if (src[p] == '\t')
+					icol = (icol / 8 + 1) * 8;
+				else if (src[p] == '\f')
+					icol = 0;
+				else
+					break;
+			}
+			blank = p >= len || src[p] == '#' || is_eol(src[p]);
+			if (t->depth > 0 && !blank && icol <= t->logical_indent &&
+			    starts_statement(t, p)) {
+				close_brackets(t, " (recovering at the next statement)");
+				emit(t, PT_NEWLINE, t->pos, 0, t->line, 1);
+			}
+			if (!blank && t->depth == 0)
+				indentation(t, icol, p);
+			t->pos = p;
+		}
+		p = t->pos;
+		while (p < len && (src[p] == ' ' || src[p] == '\t' || src[p] == '\f'))
+			p++;
+		t->pos = p;
+		if (p >= len)
+			break;
+		c = src[p];
+		line = t->line;
+		col = (uint32_t)(p - t->line_start) + 1;
+
+		if (c == '#') {
+			size_t e = p;
+			while (e < len && !is_eol(src[e]))
+				e++;
+			emit(t, PT_COMMENT, p, e - p, line, col);
+			t->pos = e;
+			continue;
+		}
+		if (is_eol(c)) {
+			emit(t, t->pending && t->depth == 0 ? PT_NEWLINE : PT_NL, p, 0, line, col);
+			t->pos = eat_eol(t, p);
+			atbol = 1;
+			continue;
+		}
+		if (c == '\\') {
+			if (p + 1 < len && is_eol(src[p + 1])) {
+				t->pos = eat_eol(t, p + 1);
+				continue;
+			}
+			if (p + 1 >= len) {
+				tz_error(t, line, col, "unexpected end of file after line continuation");
+				t->pos = p + 1;
+				continue;
+			}
+			tz_error(t, line, col, "unexpected character after line continuation character");
+			t->pos = p + 1;
+			continue;
+		}
+		blank = 0;
+		if (is_name_start((unsigned char)c)) {
+			size_t e = p;
+			int fstr = 0;
+			while (e < len && is_name_char((unsigned char)src[e]))
+				e++;
+			if (e < len && (src[e] == '\'' || src[e] == '"') &&
+			    string_prefix(src + p, e - p, &fstr)) {
+				int ok;
+				size_t end = scan_string(t, e, fstr, &ok);
+				if (!ok)
+					tz_error(t, line, col, end >= len ? "unterminated string literal at end of file"
+									  : "unterminated string literal");
+				emit(t, PT_STRING, p, end - p, line, col);
+				t->pos = end;
+				continue;
+			}
+			emit(t, PT_NAME, p, e - p, line, col);
+			t->pos = e;
+			continue;
+		}
+		if (is_digit(c) || (c == '.' && p + 1 < len && is_digit(src[p + 1]))) {
+			size_t e = scan_number(src, p, len);
+			emit(t, PT_NUMBER, p, e - p, line, col);
+			t->pos = e;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			int ok;
+			size_t end = scan_string(t, p, 0, &ok);
+			if (!ok)
+				tz_error(t, line, col, end >= len ? "unterminated string literal at end of file"
+								  : "unterminated string literal");
+			emit(t, PT_STRING, p, end - p, line, col);
+			t->pos = end;
+			continue;
+		}
+		{
+			size_t n = op_length(src, p, len);
+			if (!n) {
+				char msg[64];
+				snprintf(msg, sizeof(msg), "invalid character '\\x%02x'", (unsigned char)c);
+				tz_error(t, line, col, msg);
+				t->pos = p + 1;
+				continue;
+			}
+			if (n == 1 && (c == '(' || c == '[' || c == '{')) {
+				if (t->depth < MAX_BRACKETS) {
+					t->brackets[t->depth] = c;
+					t->bline[t->depth] = line;
+					t->bcol[t->depth] = col;
+				}
+				t->depth++;
+			} else if (n == 1 && (c == ')' || c == ']' || c == '}')) {
+				if (t->depth == 0) {
+					char msg[32];
+					snprintf(msg, sizeof(msg), "unmatched '%c'", c);
+					tz_error(t, line, col, msg);
+				} else {
+					t->depth--;
+					if (t->depth < MAX_BRACKETS) {
+						char o = t->brackets[t->depth];
+						if ((o == '(' && c != ')') || (o == '[' && c != ']') ||
+						    (o == '{' && c != '}')) {
+							char msg[80];
+							snprintf(msg, sizeof(msg),
+								 "closing '%c' does not match opening '%c'", c, o);
+							tz_error(t, line, col, msg);
+						}
+					}
+				}
+			}
+			emit(t, PT_OP, p, n, line, col);
+			t->pos = p + n;
+		}
+	}
+
+	if (t->depth > 0)
+		close_brackets(t, "");
+	/* The last line may lack its line break: end the logical line anyway. */
+	if (t->pending)
+		emit(t, PT_NEWLINE, len, 0, t->line, (uint32_t)(len - t->line_start) + 1);
+	else if (out->n && out->v[out->n - 1].kind != PT_NL && out->v[out->n - 1].kind != PT_NEWLINE)
+		emit(t, PT_NL, len, 0, t->line, (uint32_t)(len - t->line_start) + 1);
+	while (t->nindents > 1) {
+		t->nindents--;
+		if (!t->phantom[t->nindents])
+			emit(t, PT_DEDENT, len, 0, t->line, 1);
+	}
+	emit(t, PT_ENDMARKER, len, 0, t->line, 1);
+	errors = out->nerrors;
+	free(t);
+	return errors;
+}
+
+void pytok_release(struct pytok_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+	l->nerrors = 0;
+}

@@ -1,0 +1,2 @@
+﻿import a
+from b import c

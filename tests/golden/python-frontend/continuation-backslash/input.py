@@ -1,0 +1,7 @@
+import a, \
+    b
+from c import \
+    d, \
+    e
+x = 1 + \
+    2; import after

@@ -1,0 +1,1 @@
+import aif x:    import bimport c

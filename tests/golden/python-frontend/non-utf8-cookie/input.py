@@ -1,0 +1,4 @@
+# -*- coding: latin-1 -*-
+import a
+name = "café"
+import b

@@ -1,0 +1,3 @@
+import a
+name = "café"
+import b

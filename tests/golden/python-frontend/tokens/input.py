@@ -1,0 +1,3 @@
+def f(a, b):
+    """docstring not tokenized"""
+    return a + b * 2
