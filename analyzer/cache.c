@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "UNRAVELC"
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define CACHE_ENDIAN 0x01020304u
 #define CACHE_FILE "facts.bin"
 #define STR_NONE 0xffffffffu
@@ -59,6 +59,7 @@ struct disk_header {
 
 struct disk_entry {
 	uint64_t size, mtime_ns, content_hash;
+	uint64_t ctime_ns, ino; /* changed by any write, and cannot be set back (git's stat data) */
 	uint64_t rec_off, rec_hash;
 	uint32_t rec_len, path_off, path_len, lang;
 };
@@ -74,6 +75,7 @@ struct cache {
 	const char *paths;
 	size_t nentries;
 	unsigned char *hit;   /* per old entry: 1 = used this run (written by one thread each) */
+	uint64_t *new_ctime, *new_ino; /* per old entry: the stat data seen this run */
 	atomic_size_t nhits, nracy;
 	atomic_int warned;
 	int bad;              /* the old file was unusable: rewrite */
@@ -241,6 +243,8 @@ static void load(struct cache *c)
 		}
 	}
 	c->hit = xcalloc(c->nentries ? c->nentries : 1, 1);
+	c->new_ctime = xcalloc(c->nentries ? c->nentries : 1, sizeof(*c->new_ctime));
+	c->new_ino = xcalloc(c->nentries ? c->nentries : 1, sizeof(*c->new_ino));
 	return;
 drop:
 	munmap((void *)c->map, c->map_len);
@@ -690,6 +694,11 @@ static uint64_t mtime_of(const struct stat *st)
 	return (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec;
 }
 
+static uint64_t ctime_of(const struct stat *st)
+{
+	return (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec;
+}
+
 struct file_facts *cache_lookup(struct scan *s, const char *path, const struct stat *st)
 {
 	struct cache *c = s->cache;
@@ -709,8 +718,13 @@ struct file_facts *cache_lookup(struct scan *s, const char *path, const struct s
 		warn_corrupt(c, "bad record checksum");
 		return NULL;
 	}
-	if (e->mtime_ns + RACY_NS >= c->hdr->snapshot_ns) {
-		/* Racily clean: the mtime cannot tell, the bytes can. */
+	if (e->mtime_ns + RACY_NS >= c->hdr->snapshot_ns || e->ctime_ns != ctime_of(st) ||
+	    e->ino != (uint64_t)st->st_ino) {
+		/*
+		 * Racily clean (the mtime cannot tell), or written since with
+		 * its mtime set back, or replaced, or only touched: the bytes
+		 * tell.
+		 */
 		char *buf;
 		size_t len;
 		int same;
@@ -728,6 +742,8 @@ struct file_facts *cache_lookup(struct scan *s, const char *path, const struct s
 		return NULL;
 	}
 	c->hit[i] = 1;
+	c->new_ctime[i] = ctime_of(st);
+	c->new_ino[i] = (uint64_t)st->st_ino;
 	atomic_fetch_add(&c->nhits, 1);
 	return ff;
 }
@@ -961,11 +977,20 @@ void cache_close(struct scan *s)
 				continue;
 			out[nout].path = c->paths + c->entries[i].path_off;
 			out[nout].e = c->entries[i];
+			out[nout].e.ctime_ns = c->new_ctime[i];
+			out[nout].e.ino = c->new_ino[i];
 			out[nout].old = c->map + c->entries[i].rec_off;
 			nout++;
 		}
 		for (size_t i = 0; i < c->npending; i++) {
 			const struct file_facts *ff = c->pending[i];
+			struct stat st;
+			/* Facts of a file that changed while it was parsed are not kept. */
+			if (stat(ff->path, &st) < 0 || (uint64_t)st.st_size != ff->size ||
+			    mtime_of(&st) != ff->mtime_ns)
+				continue;
+			out[nout].e.ctime_ns = ctime_of(&st);
+			out[nout].e.ino = (uint64_t)st.st_ino;
 			out[nout].path = ff->path;
 			out[nout].ff = ff;
 			out[nout].e.size = ff->size;
@@ -984,6 +1009,8 @@ void cache_close(struct scan *s)
 		munmap((void *)c->map, c->map_len);
 	pthread_mutex_destroy(&c->lock);
 	free(c->hit);
+	free(c->new_ctime);
+	free(c->new_ino);
 	free(c->pending);
 	free(c->dir);
 	free(c->file);

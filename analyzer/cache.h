@@ -1,7 +1,9 @@
 /*
  * cache.h - the incremental per-file facts cache (.unravel-cache/).
  *
- * Facts are keyed by path, size, mtime and content hash; a lookup that
+ * Facts are keyed by path, size, mtime and content hash (plus ctime and
+ * inode, which tell that a file was written even when its size and mtime
+ * were set back: such a file has its content hash checked); a lookup that
  * misses (or a cache that is corrupt, which is ignored with a warning)
  * makes scan.c read and parse the file. All functions are no-ops when
  * --no-cache is given. cache_lookup() and cache_store() are called from
