@@ -175,7 +175,8 @@ void graph_sort(struct graph *g)
 	}
 	free(newidx);
 	sort_graph = g;
-	qsort(g->edges, (size_t)g->nedges, sizeof(*g->edges), cmp_edge);
+	if (g->nedges) /* edges may still be NULL: qsort wants a valid pointer */
+		qsort(g->edges, (size_t)g->nedges, sizeof(*g->edges), cmp_edge);
 	sort_graph = NULL;
 	/* Drop exact duplicates (same pair, place, kind and scope). */
 	for (i = 0, k = 0; i < g->nedges; i++) {

@@ -88,7 +88,13 @@ void scc_set_release(struct scc_set *set);
  */
 int graph_cycle_through(const struct graph *g, const unsigned char *mask, int e, int **out,
 			int *n);
-/* A shortest cycle within SCC c of set (BFS from each member; ties by ids). Same output as above. */
+/*
+ * A shortest cycle within SCC c of set (computed over the same mask): BFS
+ * from each member in id order, so the cycle starts at the smallest id among
+ * the shortest cycles (a self-loop wins outright). Same output as above.
+ * On huge SCCs the search stops after a fixed work budget (tens of millions
+ * of edge visits) and returns the shortest found so far: still a real cycle.
+ */
 int graph_scc_cycle(const struct graph *g, const unsigned char *mask, const struct scc_set *set,
 		    int c, int **out, int *n);
 
@@ -96,31 +102,44 @@ int graph_scc_cycle(const struct graph *g, const unsigned char *mask, const stru
  * A small set of node pairs whose removal leaves the masked graph acyclic
  * (greedy Eades-Lin-Smyth ordering per SCC, then keep only back edges that
  * are needed). *out gets one representative edge index per cut pair
- * (the first edge of the pair), sorted. Caller frees *out.
+ * (the first masked edge of the pair), sorted. Caller frees *out.
+ * Every pair in the result is needed: putting any one back makes a cycle
+ * (self-loops are always cut). Deterministic: ties by node id, then by edge
+ * order. Past a large work budget the pruning stops; the set is then still
+ * sufficient, maybe not minimal.
  */
 void graph_cut(const struct graph *g, const unsigned char *mask, int **out, int *n);
 
 /*
  * Layering: every node comes after every node it needs through a masked
- * edge (edge A -> B puts B in an earlier layer than A). Edges in cut (the
- * output of graph_cut over the same mask, may be NULL) are ignored, so the
- * masked graph minus cut must be acyclic. layer_of[node] gets the layer
- * (0 = needs nothing); returns the number of layers. Ties: by id.
+ * edge (edge A -> B puts B in an earlier layer than A). Every edge of a pair
+ * in cut (edge indexes, e.g. the output of graph_cut over the same mask; may
+ * be NULL) is ignored. Longest-path layering: a node sits in the earliest
+ * layer after all it needs (0 = needs nothing). layer_of[node] (OUT, one
+ * int per node) gets the layer; returns the number of layers.
+ * If the masked graph minus cut still has a cycle, it is not an error: a
+ * depth-first search in id order ignores the pairs that close a cycle (its
+ * back edges, self-loops included), so the result is always a layering of
+ * an acyclic subgraph, deterministic.
  */
 int graph_layers(const struct graph *g, const unsigned char *mask, const int *cut, int ncut,
 		 int *layer_of);
 
 /*
- * Elementary cycles (Johnson's algorithm) of the masked graph, at most max
- * of them, shortest first then by ids: each is an array of edge indexes
- * (first edge of each pair). Returns the count; *truncated set when more
- * exist. Caller frees with graph_cycles_release().
+ * Elementary cycles (Johnson's algorithm) of the masked graph, over pairs,
+ * at most max of them, shortest first then lexicographically by node ids:
+ * each is an array of edge indexes (first masked edge of each pair), starting
+ * at the cycle's smallest node; (*lens)[i] is the length of (*cycles)[i].
+ * Returns the count; *truncated is set when more exist, and then the search
+ * stopped early: the cycles kept are the first max found (Johnson visits
+ * cycles through the smallest nodes first), sorted as above. Time is
+ * O((V + E) * (count + 1)). Caller frees with graph_cycles_release().
  */
 int graph_all_cycles(const struct graph *g, const unsigned char *mask, int max, int ***cycles,
 		     int **lens, int *truncated);
 void graph_cycles_release(int **cycles, int *lens, int n);
 
-/* Number of masked edges joining the same (from, to) pair as edge e. */
+/* Number of masked edges joining the same (from, to) pair as edge e (graph_sort()ed graph). */
 int graph_pair_count(const struct graph *g, const unsigned char *mask, int e);
 
 #endif
