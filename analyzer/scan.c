@@ -26,16 +26,25 @@ char *path_display(const char *path)
 
 	if (!cwdlen && getcwd(cwd, sizeof(cwd)))
 		cwdlen = strlen(cwd);
-	if (path[0] == '/' && cwdlen && !strncmp(path, cwd, cwdlen) &&
-	    (path[cwdlen] == '/' || path[cwdlen] == '\0')) {
-		p = path + cwdlen;
+	sb_init(&sb);
+	if (path[0] == '/' && cwdlen) {
+		/* SPEC.md: paths relative to the current directory, with ".." where needed. */
+		size_t common = 0, i;
+		for (i = 0; i < cwdlen && path[i] == cwd[i]; i++)
+			if (cwd[i] == '/')
+				common = i;
+		if ((i == cwdlen && (path[i] == '/' || path[i] == '\0')) || cwdlen == 1)
+			common = cwdlen;
+		for (const char *c = cwd + common; *c; c++)
+			if (*c == '/')
+				sb_adds(&sb, "../");
+		p = path + common;
 		while (*p == '/')
 			p++;
-		if (!*p)
+		if (!*p && !sb.len)
 			p = ".";
 	}
 	/* Rebuild component by component, dropping "." and resolving "x/..". */
-	sb_init(&sb);
 	if (p[0] == '/')
 		sb_addc(&sb, '/');
 	while (*p) {

@@ -1,0 +1,198 @@
+/* cycles.c - see cycles.h. */
+#include "cycles.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void cycles_analyze(struct cycle_report *r, const struct graph *g, const char *graph_kind,
+		    const unsigned char *mask, const unsigned char *strict_mask)
+{
+	int *cut = NULL, ncut = 0;
+	struct scc_set strict = {0};
+
+	memset(r, 0, sizeof(*r));
+	r->g = g;
+	r->graph_kind = graph_kind;
+	r->mask = mask;
+	if (!strcmp(graph_kind, "managers")) {
+		r->strict_label = "creation-time";
+		r->loose_label = "runtime";
+	} else {
+		r->strict_label = "import-time";
+		r->loose_label = "deferred";
+	}
+	graph_sccs(g, mask, &r->set);
+	if (!r->set.n)
+		return;
+	if (strict_mask) {
+		/* Strict edges must also be in the mask. */
+		unsigned char *both = xcalloc((size_t)g->nedges + 1, 1);
+		for (int e = 0; e < g->nedges; e++)
+			both[e] = (!mask || mask[e]) && strict_mask[e];
+		graph_sccs(g, both, &strict);
+		free(both);
+	}
+	graph_cut(g, mask, &cut, &ncut);
+	r->n = r->set.n;
+	r->items = xcalloc((size_t)r->n, sizeof(*r->items));
+	for (int i = 0; i < r->n; i++) {
+		struct cycle_scc *it = &r->items[i];
+		const struct scc *sc = &r->set.sccs[i];
+		struct strbuf sb = STRBUF_INIT;
+		it->scc = i;
+		graph_scc_cycle(g, mask, &r->set, i, &it->cycle, &it->ncycle);
+		if (strict_mask)
+			for (int k = 0; k < sc->n && !it->strict; k++)
+				it->strict = strict.comp[sc->nodes[k]] >= 0;
+		else
+			it->strict = 1;
+		sb_init(&sb);
+		for (int k = 0; k < sc->n; k++) {
+			sb_adds(&sb, g->nodes[sc->nodes[k]].id);
+			sb_addc(&sb, '\n');
+		}
+		snprintf(it->fingerprint, sizeof(it->fingerprint), "%016llx",
+			 (unsigned long long)hash64(sb.buf, sb.len));
+		sb_release(&sb);
+	}
+	/* Distribute the cut edges to their SCCs (both ends lie in one SCC). */
+	qsort(cut, (size_t)ncut, sizeof(int), cmp_int);
+	for (int k = 0; k < ncut; k++) {
+		int e = cut[k];
+		int c = r->set.comp[g->edges[e].from];
+		struct cycle_scc *it;
+		if (c < 0)
+			continue;
+		it = &r->items[c];
+		it->cuts = xrealloc(it->cuts, sizeof(*it->cuts) * (size_t)(it->ncuts + 1));
+		memset(&it->cuts[it->ncuts], 0, sizeof(it->cuts[0]));
+		it->cuts[it->ncuts].edge = e;
+		it->cuts[it->ncuts].count = graph_pair_count(g, mask, e);
+		graph_cycle_through(g, mask, e, &it->cuts[it->ncuts].cycle,
+				    &it->cuts[it->ncuts].ncycle);
+		it->ncuts++;
+	}
+	free(cut);
+	if (strict_mask)
+		scc_set_release(&strict);
+}
+
+void cycles_release(struct cycle_report *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		for (int k = 0; k < r->items[i].ncuts; k++)
+			free(r->items[i].cuts[k].cycle);
+		free(r->items[i].cuts);
+		free(r->items[i].cycle);
+	}
+	free(r->items);
+	scc_set_release(&r->set);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *cycles_label(const struct cycle_report *r, int i)
+{
+	return r->items[i].strict ? r->strict_label : r->loose_label;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *edge_json(const struct graph *g, int e)
+{
+	const struct gedge *ed = &g->edges[e];
+	json_t *o = json_object();
+	json_object_set_new(o, "from", json_string(g->nodes[ed->from].id));
+	json_object_set_new(o, "to", json_string(g->nodes[ed->to].id));
+	json_object_set_new(o, "kind", str_or_null(ed->kind));
+	json_object_set_new(o, "file", str_or_null(ed->file));
+	json_object_set_new(o, "line", json_integer(ed->line));
+	json_object_set_new(o, "scope", json_string(scope_name(ed->scope)));
+	if (ed->text)
+		json_object_set_new(o, "text", json_string(ed->text));
+	if (ed->how)
+		json_object_set_new(o, "how", json_string(ed->how));
+	if (ed->tus)
+		json_object_set_new(o, "tus", json_string(ed->tus));
+	return o;
+}
+
+json_t *cycles_scc_json(const struct cycle_report *r, int i)
+{
+	const struct graph *g = r->g;
+	const struct cycle_scc *it = &r->items[i];
+	const struct scc *sc = &r->set.sccs[it->scc];
+	json_t *o = json_object(), *nodes = json_array(), *cyc = json_array(),
+	       *edges = json_array(), *cut = json_array();
+	for (int k = 0; k < sc->n; k++)
+		json_array_append_new(nodes, json_string(g->nodes[sc->nodes[k]].id));
+	for (int k = 0; k < it->ncycle; k++) {
+		json_array_append_new(cyc, json_string(g->nodes[g->edges[it->cycle[k]].from].id));
+		json_array_append_new(edges, edge_json(g, it->cycle[k]));
+	}
+	if (it->ncycle)
+		json_array_append_new(cyc, json_string(g->nodes[g->edges[it->cycle[0]].from].id));
+	for (int k = 0; k < it->ncuts; k++) {
+		json_t *ce = edge_json(g, it->cuts[k].edge);
+		json_object_set_new(ce, "count", json_integer(it->cuts[k].count));
+		json_array_append_new(cut, ce);
+	}
+	json_object_set_new(o, "graph", json_string(r->graph_kind));
+	json_object_set_new(o, "nodes", nodes);
+	json_object_set_new(o, "cycle", cyc);
+	json_object_set_new(o, "edges", edges);
+	json_object_set_new(o, "cut", cut);
+	json_object_set_new(o, "label", json_string(cycles_label(r, i)));
+	json_object_set_new(o, "fingerprint", json_string(it->fingerprint));
+	return o;
+}
+
+static void print_chain(FILE *f, const struct graph *g, const int *cycle, int n)
+{
+	for (int k = 0; k < n; k++) {
+		const struct gedge *e = &g->edges[cycle[k]];
+		fprintf(f, "        %s -> %s\n", g->nodes[e->from].id, g->nodes[e->to].id);
+		fprintf(f, "          %s:%d: %s", e->file ? e->file : "?", e->line,
+			e->text ? e->text : (e->how ? e->how : e->kind));
+		if (e->scope != SCOPE_MODULE)
+			fprintf(f, "  [%s]", scope_name(e->scope));
+		fputc('\n', f);
+	}
+}
+
+void cycles_print_text(FILE *f, const struct cycle_report *r)
+{
+	const struct graph *g = r->g;
+	const char *unit = !strcmp(r->graph_kind, "managers") ? "managers" : "modules";
+	for (int i = 0; i < r->n; i++) {
+		const struct cycle_scc *it = &r->items[i];
+		const struct scc *sc = &r->set.sccs[it->scc];
+		fprintf(f, "%s cycle %d: %d %s, %s\n", r->graph_kind, i + 1, sc->n, unit,
+			cycles_label(r, i));
+		fprintf(f, "  members:");
+		for (int k = 0; k < sc->n; k++)
+			fprintf(f, "%s %s", k ? "," : "", g->nodes[sc->nodes[k]].id);
+		fputc('\n', f);
+		fprintf(f, "  cut %d edge%s to break it:\n", it->ncuts, it->ncuts == 1 ? "" : "s");
+		for (int k = 0; k < it->ncuts; k++) {
+			const struct gedge *e = &g->edges[it->cuts[k].edge];
+			fprintf(f, "    %s -> %s (%d %s)\n", g->nodes[e->from].id, g->nodes[e->to].id,
+				it->cuts[k].count,
+				!strcmp(r->graph_kind, "managers")
+					? (it->cuts[k].count == 1 ? "reference" : "references")
+					: (it->cuts[k].count == 1 ? "import" : "imports"));
+			fprintf(f, "      shortest cycle through it:\n");
+			print_chain(f, g, it->cuts[k].cycle, it->cuts[k].ncycle);
+		}
+		fputc('\n', f);
+	}
+}
