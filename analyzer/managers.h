@@ -55,6 +55,13 @@ struct registry_entry {
 	int line;
 };
 
+/* A class whose attributes hold managers (a composition-root candidate). */
+struct host_candidate {
+	const char *cls, *module, *file;
+	int line;
+	int nmanagers; /* distinct attributes (and dict entries) bound to managers */
+};
+
 struct manager_graph {
 	struct graph *g;          /* nodes are managers; node i <-> managers[i] after build */
 	struct manager *managers; /* indexed like g->nodes */
@@ -71,6 +78,9 @@ struct manager_graph {
 	int *cut;       /* edge indexes (graph_cut) */
 	int ncut;
 	unsigned char *creation_mask; /* per edge: 1 for ctor_param/instantiation */
+	/* Classes binding two or more managers (and the host), most first, then by name. */
+	struct host_candidate *hosts;
+	int nhosts;
 };
 
 /* Build the manager graph of the scan. 0, or -1 on a fatal config error (printed). */
