@@ -45,6 +45,7 @@ struct binding {
 	int cls;           /* B_CLASS */
 	const char *param; /* B_PARAM: the __init__ parameter assigned */
 	const char *via;   /* what the code says: "DynamicMarginManager(...)" */
+	const char *extra; /* more evidence, e.g. the registration of a get_manager() key */
 	const char *file;
 	int line;
 };
@@ -60,8 +61,10 @@ struct mclass {
 	size_t nbinds, alloc_binds;
 	int nmanager_attrs;
 	unsigned name_mask, loc_mask;
-	/* C: constructor and destructor functions */
+	/* C: function prefix, constructor (and the file defining it), destructor */
+	const char *cprefix;
 	const struct fact_func *cfunc;
+	const char *cfunc_file;
 	const char *dtor;
 };
 
@@ -104,6 +107,7 @@ struct builder {
 	struct name_entry *by_qname, *by_name;
 	struct name_entry *by_snake; /* snake_case(name) of Python nodes */
 	struct name_entry *by_cname; /* C manager-like types by name */
+	struct name_entry *by_ctor;  /* C constructor function name -> class */
 	struct file_aliases *aliases;
 	struct reg *regs;
 	size_t nregs, alloc_regs;
@@ -693,9 +697,11 @@ static void collect_bindings(struct builder *b)
 				rg = registry_lookup(b, r->value);
 				bd.cls = rg ? rg->cls : -1;
 				bd.kind = rg ? B_CLASS : B_UNKNOWN;
-				bd.via = rg ? arena_strfmt(b->work, "get_manager(\"%s\"), registered as %s at %s:%d",
-							   r->value, b->cls[rg->cls].name, rg->file, rg->line)
-					    : arena_strfmt(b->work, "get_manager(\"%s\")", r->value);
+				bd.via = arena_strfmt(b->work, "get_manager(\"%s\")", r->value);
+				if (rg)
+					bd.extra = arena_strfmt(b->work, "; \"%s\" registered as %s at %s:%d",
+								r->value, b->cls[rg->cls].name, rg->file,
+								rg->line);
 				break;
 			}
 			case REF_SELF_ATTR:
@@ -1005,7 +1011,7 @@ static void eval_access(struct builder *b, size_t fi, int A, const struct fact_r
 		const struct comp *c = &comps[i];
 		const struct binding *bd = NULL;
 		struct mtype nxt = {-1, NULL};
-		const char *via = NULL, *vfile = NULL;
+		const char *via = NULL, *vfile = NULL, *extra = "";
 		int vline = 0, owner = cur.cls, missing = 0;
 		if (cur.dict) {
 			bd = find_binding(b, cur.cls, cur.dict, c->name, &owner);
@@ -1048,6 +1054,7 @@ static void eval_access(struct builder *b, size_t fi, int A, const struct fact_r
 			via = bd->via;
 			vfile = bd->file;
 			vline = bd->line;
+			extra = bd->extra ? bd->extra : "";
 		}
 		if (A >= 0 && b->cls[A].node >= 0 && !nxt.dict && b->cls[nxt.cls].node >= 0 &&
 		    nxt.cls != A && !(i == 1 && base_self)) {
@@ -1064,10 +1071,10 @@ static void eval_access(struct builder *b, size_t fi, int A, const struct fact_r
 			}
 			if (via && vfile) {
 				if (bd)
-					sb_addf(&how, " -> %s.%s%s%s%s = %s at %s:%d",
+					sb_addf(&how, " -> %s.%s%s%s%s = %s at %s:%d%s",
 						b->cls[owner].name, bd->attr, bd->key ? "[\"" : "",
 						bd->key ? bd->key : "", bd->key ? "\"]" : "", via,
-						vfile, vline);
+						vfile, vline, extra);
 				else
 					sb_addf(&how, " -> %s at %s:%d", via, vfile, vline);
 			}
@@ -1200,21 +1207,28 @@ static int c_class(struct builder *b, const char *spelling)
 	return e ? e->cls : -1;
 }
 
-static const struct fact_func *c_find_func(struct builder *b, const char *name)
+/* A C function by name: its definition if there is one, else a declaration. */
+static const struct fact_func *c_find_func(struct builder *b, const char *name, const char **file)
 {
 	const struct fact_func *decl = NULL;
+	const char *decl_file = NULL;
 	for (size_t fi = 0; fi < b->s->nfiles; fi++) {
 		const struct file_facts *ff = b->s->files[fi];
 		if (ff->lang != LANG_C)
 			continue;
 		for (size_t i = 0; i < ff->nfuncs; i++)
 			if (!strcmp(ff->funcs[i].name, name)) {
-				if (ff->funcs[i].end_line > ff->funcs[i].line)
+				if (ff->funcs[i].end_line > ff->funcs[i].line) {
+					*file = ff->path;
 					return &ff->funcs[i];
-				if (!decl)
+				}
+				if (!decl) {
 					decl = &ff->funcs[i];
+					decl_file = ff->path;
+				}
 			}
 	}
+	*file = decl_file;
 	return decl;
 }
 
@@ -1230,6 +1244,8 @@ static const char *c_prefix(struct builder *b, const char *type)
 static void collect_c_classes(struct builder *b)
 {
 	const struct scan *s = b->s;
+	/* pass 0: structs; pass 1: typedefs (bases[0] = the struct tag), aliases of the struct */
+	for (int pass = 0; pass < 2; pass++)
 	for (size_t fi = 0; fi < s->nfiles; fi++) {
 		const struct file_facts *ff = s->files[fi];
 		if (ff->lang != LANG_C)
@@ -1237,7 +1253,16 @@ static void collect_c_classes(struct builder *b)
 		for (size_t i = 0; i < ff->nclasses; i++) {
 			const struct fact_class *fc = &ff->classes[i];
 			struct mclass *k;
-			if (!naming_is_manager(&b->rules, fc->name) || name_find(b->by_cname, fc->name))
+			if ((fc->nbases > 0) != pass || name_find(b->by_cname, fc->name))
+				continue;
+			if (pass && fc->bases[0]) {
+				struct name_entry *tag = name_find(b->by_cname, fc->bases[0]);
+				if (tag) {
+					name_add(&b->by_cname, fc->name, tag->cls);
+					continue;
+				}
+			}
+			if (!naming_is_manager(&b->rules, fc->name))
 				continue;
 			ALLOC_GROW(b->cls, b->ncls + 1, b->alloc_cls);
 			k = &b->cls[b->ncls];
@@ -1264,12 +1289,16 @@ static void collect_c_classes(struct builder *b)
 						    NULL};
 		if (k->ff->lang != LANG_C)
 			continue;
-		pre = c_prefix(b, k->name);
+		const char *file;
+		pre = k->cprefix = c_prefix(b, k->name);
 		for (int j = 0; ctors[j] && !k->cfunc; j++)
-			k->cfunc = c_find_func(b, arena_strfmt(b->work, "%s_%s", pre, ctors[j]));
+			k->cfunc = c_find_func(b, arena_strfmt(b->work, "%s_%s", pre, ctors[j]),
+					       &k->cfunc_file);
+		if (k->cfunc)
+			name_add(&b->by_ctor, k->cfunc->name, (int)i);
 		for (int j = 0; dtors[j] && !k->dtor; j++) {
 			const char *dn = arena_strfmt(b->work, "%s_%s", pre, dtors[j]);
-			if (c_find_func(b, dn))
+			if (c_find_func(b, dn, &file))
 				k->dtor = dn;
 		}
 	}
@@ -1282,11 +1311,10 @@ static int c_owner_of_func(struct builder *b, const char *fname)
 	size_t bestlen = 0;
 	for (size_t i = 0; i < b->ncls; i++) {
 		const struct mclass *k = &b->cls[i];
-		const char *pre;
+		const char *pre = k->cprefix;
 		size_t pl;
-		if (k->ff->lang != LANG_C || k->node < 0)
+		if (k->ff->lang != LANG_C || k->node < 0 || !pre)
 			continue;
-		pre = c_prefix(b, k->name);
 		pl = strlen(pre);
 		if (pl > bestlen && !strncmp(fname, pre, pl) && fname[pl] == '_') {
 			best = (int)i;
@@ -1308,7 +1336,7 @@ static void c_edges(struct builder *b)
 			int c = c_class(b, f->params[j].annotation);
 			if (c < 0 || c == (int)i)
 				continue;
-			add_edge(b, (int)i, c, "ctor_param", k->ff->path, f->line, f->col,
+			add_edge(b, (int)i, c, "ctor_param", k->cfunc_file, f->line, f->col,
 				 arena_strfmt(b->work, "%s() parameter %s: %s", f->name,
 					      f->params[j].name ? f->params[j].name : "",
 					      f->params[j].annotation));
@@ -1329,15 +1357,12 @@ static void c_edges(struct builder *b)
 					 arena_strfmt(b->work, "field %s: %s", r->attr ? r->attr : "",
 						      r->value));
 			} else if (r->kind == REF_CALL && r->func && r->value) {
-				int A = c_owner_of_func(b, r->func), c = -1;
-				if (A < 0)
+				struct name_entry *ce = name_find(b->by_ctor, r->value);
+				int A, c = ce ? ce->cls : -1;
+				if (c < 0 || b->cls[c].node < 0)
 					continue;
-				for (size_t k = 0; k < b->ncls && c < 0; k++)
-					if (b->cls[k].ff->lang == LANG_C && b->cls[k].cfunc &&
-					    b->cls[k].node >= 0 &&
-					    !strcmp(b->cls[k].cfunc->name, r->value))
-						c = (int)k;
-				if (c < 0 || c == A)
+				A = c_owner_of_func(b, r->func);
+				if (A < 0 || c == A)
 					continue;
 				add_edge(b, A, c, "instantiation", ff->path, r->line, r->col,
 					 arena_strfmt(b->work, "%s() calls %s()", r->func, r->value));
@@ -1546,6 +1571,85 @@ static void fill_registry(struct builder *b)
 	mg->nregistry = n;
 }
 
+static int cmp_component(const void *pa, const void *pb)
+{
+	const struct component *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	c = strcmp(a->file, b->file);
+	return c ? c : a->line - b->line;
+}
+
+static void add_component(struct manager_graph *mg, size_t *alloc, const char *name,
+			  const char *file, int line, unsigned mask, int is_module)
+{
+	struct component *c;
+	ALLOC_GROW(mg->components, (size_t)mg->ncomponents + 1, *alloc);
+	c = &mg->components[mg->ncomponents++];
+	c->name = graph_intern(mg->g, name);
+	c->file = graph_intern(mg->g, file);
+	c->line = line;
+	c->categories = mask;
+	c->is_module = is_module;
+}
+
+/*
+ * The inventory: classes by name, bases and location; C typedef aliases of
+ * a listed struct are left out; modules without classes (a file of
+ * functions such as risk/kelly.py) by location.
+ */
+static void fill_components(struct builder *b)
+{
+	struct manager_graph *mg = b->mg;
+	size_t alloc = 0;
+	for (size_t i = 0; i < b->ncls; i++) {
+		const struct mclass *k = &b->cls[i];
+		unsigned mask = k->name_mask | k->loc_mask;
+		if (k->manager_like)
+			mask |= 1u << CAT_MANAGER;
+		if (mask)
+			add_component(mg, &alloc, k->name, k->ff->path, k->fc->line, mask, 0);
+	}
+	for (size_t fi = 0; fi < b->s->nfiles; fi++) {
+		const struct file_facts *ff = b->s->files[fi];
+		const char *base = strrchr(ff->path, '/');
+		unsigned mask;
+		base = base ? base + 1 : ff->path;
+		if (ff->nfuncs == 0 || starts_with(base, "__init__."))
+			continue;
+		if (ff->lang == LANG_PYTHON && ff->nclasses)
+			continue;
+		if (ff->lang == LANG_C) {
+			/* C files list their types above; a .c file of functions counts by name */
+			if (ff->nclasses || !ends_with(ff->path, ".c"))
+				continue;
+		}
+		mask = naming_categories(&b->rules, NULL, NULL, 0,
+					 ff->lang == LANG_PYTHON ? b->module_of[fi] : ff->path);
+		if (mask)
+			add_component(mg, &alloc, b->module_of[fi], ff->path, 1, mask, 1);
+	}
+	/* C classes: only what collect_c_classes kept (manager-like); add the rest by name */
+	for (size_t fi = 0; fi < b->s->nfiles; fi++) {
+		const struct file_facts *ff = b->s->files[fi];
+		if (ff->lang != LANG_C)
+			continue;
+		for (size_t i = 0; i < ff->nclasses; i++) {
+			const struct fact_class *fc = &ff->classes[i];
+			unsigned mask;
+			if (name_find(b->by_cname, fc->name))
+				continue; /* a manager (listed above) or an alias of one */
+			mask = naming_categories(&b->rules, fc->name, NULL, 0, ff->path);
+			if (mask)
+				add_component(mg, &alloc, fc->name, ff->path, fc->line, mask, 0);
+		}
+	}
+	if (mg->ncomponents)
+		qsort(mg->components, (size_t)mg->ncomponents, sizeof(*mg->components),
+		      cmp_component);
+}
+
 static void order_and_cut(struct manager_graph *mg)
 {
 	struct graph *g = mg->g;
@@ -1593,6 +1697,7 @@ int managers_build(struct manager_graph *mg, const struct scan *s, const struct 
 	fill_managers(&b);
 	fill_hosts(&b);
 	fill_registry(&b);
+	fill_components(&b);
 	if (mg->nunresolved)
 		qsort(mg->unresolved, (size_t)mg->nunresolved, sizeof(*mg->unresolved), cmp_unres);
 	order_and_cut(mg);
@@ -1611,6 +1716,7 @@ int managers_build(struct manager_graph *mg, const struct scan *s, const struct 
 	name_free(&b.by_name);
 	name_free(&b.by_snake);
 	name_free(&b.by_cname);
+	name_free(&b.by_ctor);
 	name_free(&b.seen_edges);
 	name_free(&b.seen_unresolved);
 	naming_rules_release(&b.rules);
@@ -1629,6 +1735,7 @@ void managers_release(struct manager_graph *mg)
 	free(mg->cut);
 	free(mg->creation_mask);
 	free(mg->hosts);
+	free(mg->components);
 	graph_free(mg->g);
 	memset(mg, 0, sizeof(*mg));
 }

@@ -62,6 +62,15 @@ struct host_candidate {
 	int nmanagers; /* distinct attributes (and dict entries) bound to managers */
 };
 
+/* One inventory entry of `unravel scan`: a class, or a module without classes. */
+struct component {
+	const char *name; /* class / C type name, or the dotted module (C: the file) */
+	const char *file;
+	int line;
+	unsigned categories; /* bit (1 << CAT_x) per category it belongs to */
+	int is_module;
+};
+
 struct manager_graph {
 	struct graph *g;          /* nodes are managers; node i <-> managers[i] after build */
 	struct manager *managers; /* indexed like g->nodes */
@@ -81,6 +90,9 @@ struct manager_graph {
 	/* Classes binding two or more managers (and the host), most first, then by name. */
 	struct host_candidate *hosts;
 	int nhosts;
+	/* Inventory: every class or module in at least one category, by name, file, line. */
+	struct component *components;
+	int ncomponents;
 };
 
 /* Build the manager graph of the scan. 0, or -1 on a fatal config error (printed). */
