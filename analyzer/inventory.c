@@ -17,7 +17,7 @@ static const char *const default_lists[RULE__COUNT] = {
 			  "Supervisor",
 	[RULE_PREFIXES] = "Unified",
 	[RULE_INCLUDE] = "",
-	[RULE_EXCLUDE] = "",
+	[RULE_EXCLUDE] = "Test*, *Test, *Tests, *TestCase",
 	[RULE_HOST_NAMES] = "algorithm, algo, host, app, application",
 };
 
@@ -72,10 +72,13 @@ static char **split_list(const char *s, int *n)
 
 static void set_free(struct rule_set *rs)
 {
-	if (rs->items)
-		for (int i = 0; i < rs->n; i++)
-			free(rs->items[i]);
+	for (int i = 0; i < rs->n; i++) {
+		free(rs->items[i]);
+		if (rs->norm)
+			free(rs->norm[i]);
+	}
 	free(rs->items);
+	free(rs->norm);
 	free(rs->origin);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -92,6 +95,8 @@ static void lower_in_place(char **items, int n)
 		for (char *p = items[i]; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 }
+
+static void norm_words(const char *s, char *buf, size_t bufsz);
 
 static void load_set(struct rule_set *rs, const struct config *cfg, const char *key,
 		     const char *extra_key, const char *dflt)
@@ -110,6 +115,12 @@ static void load_set(struct rule_set *rs, const struct config *cfg, const char *
 	joined = xstrfmt("%s,%s", v ? v : dflt, x ? x : "");
 	rs->items = split_list(joined, &rs->n);
 	free(joined);
+	rs->norm = xcalloc((size_t)rs->n + 1, sizeof(*rs->norm));
+	for (int i = 0; i < rs->n; i++) {
+		char buf[256];
+		norm_words(rs->items[i], buf, sizeof(buf));
+		rs->norm[i] = xstrdup(buf);
+	}
 }
 
 void naming_rules_load(struct naming_rules *r, const struct config *cfg)
@@ -184,21 +195,53 @@ static int split_words(const char *s, char *buf, size_t bufsz, char **words, int
 	return n;
 }
 
-/* The words of pattern equal the last (suffix) or first (prefix) words of name. */
-static int words_match(const char *name, const char *pattern, int at_end, int need_more)
+/* "UnifiedVIXManager" -> "unified_vix_manager" into buf. */
+static void norm_words(const char *s, char *buf, size_t bufsz)
 {
-	char b1[512], b2[256];
-	char *w1[MAX_WORDS], *w2[MAX_WORDS];
-	int n1 = split_words(name, b1, sizeof(b1), w1, MAX_WORDS);
-	int n2 = split_words(pattern, b2, sizeof(b2), w2, MAX_WORDS);
-	if (!n2 || n2 > n1 || (need_more && n2 == n1))
-		return 0;
-	for (int i = 0; i < n2; i++) {
-		const char *a = at_end ? w1[n1 - n2 + i] : w1[i];
-		if (strcmp(a, w2[i]))
-			return 0;
+	char tmp[512];
+	char *w[MAX_WORDS];
+	int n = split_words(s, tmp, sizeof(tmp), w, MAX_WORDS);
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(w[i]);
+		if (o + l + 2 > bufsz)
+			break;
+		if (i)
+			buf[o++] = '_';
+		memcpy(buf + o, w[i], l);
+		o += l;
+		buf[o] = '\0';
 	}
-	return 1;
+}
+
+/* The words of pattern (normalised) are the last (suffix) or first (prefix) words of name. */
+static int words_match(const char *name, size_t nl, const char *pat, int at_end, int need_more)
+{
+	size_t pl = strlen(pat);
+	if (!pl || pl > nl)
+		return 0;
+	if (pl == nl)
+		return !need_more && !strcmp(name, pat);
+	if (at_end)
+		return name[nl - pl - 1] == '_' && !strcmp(name + nl - pl, pat);
+	return name[pl] == '_' && !strncmp(name, pat, pl);
+}
+
+static int words_rules_match(const struct naming_rules *r, const char *name)
+{
+	const struct rule_set *suf = &r->lists[RULE_SUFFIXES], *pre = &r->lists[RULE_PREFIXES];
+	char buf[512];
+	size_t nl;
+	norm_words(name, buf, sizeof(buf));
+	nl = strlen(buf);
+	for (int i = 0; i < suf->n; i++)
+		if (words_match(buf, nl, suf->norm[i], 1, 0))
+			return 1;
+	for (int i = 0; i < pre->n; i++)
+		if (words_match(buf, nl, pre->norm[i], 0, 1))
+			return 1;
+	return 0;
 }
 
 static int any_glob(const struct rule_set *rs, const char *name)
@@ -216,32 +259,18 @@ int naming_is_excluded(const struct naming_rules *r, const char *name)
 
 int naming_is_manager(const struct naming_rules *r, const char *name)
 {
-	const struct rule_set *suf = &r->lists[RULE_SUFFIXES], *pre = &r->lists[RULE_PREFIXES];
 	if (!name || !*name || naming_is_excluded(r, name))
 		return 0;
 	if (any_glob(&r->lists[RULE_INCLUDE], name))
 		return 1;
-	for (int i = 0; i < suf->n; i++)
-		if (words_match(name, suf->items[i], 1, 0))
-			return 1;
-	for (int i = 0; i < pre->n; i++)
-		if (words_match(name, pre->items[i], 0, 1))
-			return 1;
-	return 0;
+	return words_rules_match(r, name);
 }
 
 int naming_attr_is_manager(const struct naming_rules *r, const char *attr)
 {
-	const struct rule_set *suf = &r->lists[RULE_SUFFIXES], *pre = &r->lists[RULE_PREFIXES];
 	if (!attr || !*attr)
 		return 0;
-	for (int i = 0; i < suf->n; i++)
-		if (words_match(attr, suf->items[i], 1, 0))
-			return 1;
-	for (int i = 0; i < pre->n; i++)
-		if (words_match(attr, pre->items[i], 0, 1))
-			return 1;
-	return 0;
+	return words_rules_match(r, attr);
 }
 
 int naming_is_host_name(const struct naming_rules *r, const char *name)
@@ -265,7 +294,7 @@ static unsigned words_categories(const struct naming_rules *r, const char *s)
 		const struct rule_set *rs = &r->words[c];
 		for (int i = 0; i < n && !(mask & (1u << c)); i++)
 			for (int k = 0; k < rs->n; k++)
-				if (!strcmp(w[i], rs->items[k])) {
+				if (w[i][0] == rs->items[k][0] && !strcmp(w[i], rs->items[k])) {
 					mask |= 1u << c;
 					break;
 				}

@@ -11,6 +11,9 @@
  * ("UnifiedVIXManager" -> unified, vix, manager), and the module or file
  * path split the same way ("trading/risk/kelly.py" -> trading, risk, kelly).
  *
+ * Excluded classes (default: test classes, Test* / *Test / *Tests / *TestCase)
+ * are neither managers nor inventory components.
+ *
  * Everything is configurable in `[unravel:managers]` (`.unravel.ini` may say
  * `[managers]`): suffixes, prefixes, include, exclude, host (force the host
  * class), host_names (parameter/attribute names that hold the host object),
@@ -37,6 +40,7 @@ struct rule_set {
 	char **items; /* NULL-terminated */
 	int n;
 	char *origin; /* "default", or "file:line" of the key that set it */
+	char **norm;  /* per item: its words, lowercase, '_'-joined ("StateMachine" -> "state_machine") */
 };
 
 struct naming_rules {

@@ -56,6 +56,8 @@ struct mclass {
 	const struct file_facts *ff;
 	const struct fact_class *fc;
 	int manager_like;
+	int *bases;   /* resolved base classes (-1: outside the project), like fc->bases */
+	int base;     /* the first resolved base, or -1 */
 	int node; /* graph node, -1 if not one */
 	struct binding *binds;
 	size_t nbinds, alloc_binds;
@@ -112,6 +114,14 @@ struct builder {
 	struct reg *regs;
 	size_t nregs, alloc_regs;
 	int host; /* class index or -1 */
+	const char *last_dir; /* path_module(): folder of the previous file and where its module starts */
+	size_t last_dir_len, last_start;
+	/* one-entry lookup caches: refs of one class/function come together */
+	size_t cache_fi;
+	const char *cache_cls_name, *cache_func_name;
+	int cache_cls;
+	const struct fact_func *cache_func;
+	int cache_cls_ok, cache_func_ok;
 	/* edge dedup: "from\0to\0kind\0file\0line" */
 	struct name_entry *seen_edges;
 	struct name_entry *seen_unresolved;
@@ -212,7 +222,10 @@ static const char *path_module(struct builder *b, const char *path)
 		end -= 3;
 	/* start = beginning of the topmost package folder chain */
 	p = strrchr(path, '/');
-	if (p) {
+	if (p && b->last_dir && (size_t)(p - path) == b->last_dir_len &&
+	    !strncmp(path, b->last_dir, b->last_dir_len)) {
+		start = path + b->last_start; /* same folder as the previous file (sorted paths) */
+	} else if (p) {
 		const char *dir_end = p;
 		start = p + 1;
 		while (dir_end > path && is_pkg_dir(b->s, path, (size_t)(dir_end - path))) {
@@ -224,6 +237,9 @@ static const char *path_module(struct builder *b, const char *path)
 			if (dir_end == path)
 				break;
 		}
+		b->last_dir = path;
+		b->last_dir_len = (size_t)(p - path);
+		b->last_start = (size_t)(start - path);
 	}
 	sb_init(&sb);
 	for (const char *c = start; c < end; c++)
@@ -494,25 +510,49 @@ static int resolve_annotation(struct builder *b, size_t fi, const char *ann)
 /* The class of the given name defined in file fi, or -1. */
 static int class_in_file(struct builder *b, size_t fi, const char *name)
 {
+	const char *full = name, *dot;
+	int found = -1;
 	if (!name)
 		return -1;
-	const char *dot = strrchr(name, '.');
+	if (b->cache_cls_ok && b->cache_fi == fi && !strcmp(b->cache_cls_name, full))
+		return b->cache_cls;
+	dot = strrchr(name, '.');
 	if (dot)
 		name = dot + 1;
 	for (size_t i = b->file_first[fi]; i < b->file_first[fi] + b->file_count[fi]; i++)
-		if (!strcmp(b->cls[i].name, name))
-			return (int)i;
-	return -1;
+		if (!strcmp(b->cls[i].name, name)) {
+			found = (int)i;
+			break;
+		}
+	if (b->cache_fi != fi)
+		b->cache_func_ok = 0;
+	b->cache_fi = fi;
+	b->cache_cls_name = full;
+	b->cache_cls = found;
+	b->cache_cls_ok = 1;
+	return found;
 }
 
-static const struct fact_func *func_in_file(const struct file_facts *ff, const char *name)
+static const struct fact_func *func_in_file(struct builder *b, size_t fi, const char *name)
 {
+	const struct file_facts *ff = b->s->files[fi];
+	const struct fact_func *found = NULL;
 	if (!name)
 		return NULL;
+	if (b->cache_func_ok && b->cache_fi == fi && !strcmp(b->cache_func_name, name))
+		return b->cache_func;
 	for (size_t i = 0; i < ff->nfuncs; i++)
-		if (!strcmp(ff->funcs[i].name, name))
-			return &ff->funcs[i];
-	return NULL;
+		if (!strcmp(ff->funcs[i].name, name)) {
+			found = &ff->funcs[i];
+			break;
+		}
+	if (b->cache_fi != fi)
+		b->cache_cls_ok = 0;
+	b->cache_fi = fi;
+	b->cache_func_name = name;
+	b->cache_func = found;
+	b->cache_func_ok = 1;
+	return found;
 }
 
 /* __init__ of class c, looking through resolved base classes. */
@@ -533,12 +573,9 @@ static const struct fact_func *init_of(struct builder *b, int c, int *owner)
 				return f;
 			}
 		}
-		int next = -1;
-		for (int i = 0; i < k->fc->nbases && next < 0; i++)
-			next = resolve_class(b, k->fi, k->fc->bases[i], 0);
-		if (next == c)
+		if (k->base == c)
 			break;
-		c = next;
+		c = k->base;
 	}
 	return NULL;
 }
@@ -582,10 +619,28 @@ static void classify(struct builder *b)
 	int changed = 1;
 	for (size_t i = 0; i < b->ncls; i++) {
 		struct mclass *k = &b->cls[i];
+		k->base = -1;
+		k->bases = xcalloc((size_t)k->fc->nbases + 1, sizeof(*k->bases));
+		for (int j = 0; j < k->fc->nbases; j++) {
+			k->bases[j] = resolve_class(b, k->fi, k->fc->bases[j], 0);
+			if (k->bases[j] == (int)i)
+				k->bases[j] = -1;
+			if (k->base < 0)
+				k->base = k->bases[j];
+		}
+	}
+	size_t loc_fi = (size_t)-1;
+	unsigned loc = 0;
+	for (size_t i = 0; i < b->ncls; i++) {
+		struct mclass *k = &b->cls[i];
 		k->manager_like = naming_is_manager(&b->rules, k->name);
 		k->name_mask = naming_name_categories(&b->rules, k->name, k->fc->bases,
 						      k->fc->nbases);
-		k->loc_mask = naming_categories(&b->rules, NULL, NULL, 0, k->module);
+		if (k->fi != loc_fi) { /* classes of a file are together */
+			loc = naming_categories(&b->rules, NULL, NULL, 0, k->module);
+			loc_fi = k->fi;
+		}
+		k->loc_mask = loc;
 	}
 	/* a class deriving from a manager-like class is one; to a fixpoint */
 	while (changed) {
@@ -597,7 +652,7 @@ static void classify(struct builder *b)
 			for (int j = 0; j < k->fc->nbases; j++) {
 				const char *base = k->fc->bases[j];
 				const char *dot = strrchr(base, '.');
-				int c = resolve_class(b, k->fi, base, 0);
+				int c = k->bases[j];
 				if ((c >= 0 && b->cls[c].manager_like) ||
 				    (c < 0 && naming_is_manager(&b->rules, dot ? dot + 1 : base))) {
 					k->manager_like = 1;
@@ -684,8 +739,15 @@ static void collect_bindings(struct builder *b)
 			bd.cls = -1;
 			switch (r->kind) {
 			case REF_BIND:
-				if (!is_self_expr(r->host) || !r->value)
+				if (!r->host || !r->value)
 					continue;
+				if (starts_with(r->host, "self.") && !strpbrk(r->host + 5, ".[")) {
+					/* an entry of a dict literal: self.managers = {"k": K(...)} */
+					bd.attr = r->host + 5;
+					bd.key = r->attr;
+				} else if (!is_self_expr(r->host)) {
+					continue;
+				}
 				bd.cls = resolve_class(b, fi, r->value, 1);
 				bd.kind = bd.cls >= 0 ? B_CLASS : B_UNKNOWN;
 				bd.via = arena_strfmt(b->work, "%s(...)", r->value);
@@ -761,7 +823,8 @@ static void detect_host(struct builder *b)
 	}
 	for (size_t i = 0; i < b->ncls; i++) {
 		const struct mclass *k = &b->cls[i], *bk;
-		if (!k->nmanager_attrs)
+		/* one manager held is a field, not a composition root */
+		if (k->nmanager_attrs < 2)
 			continue;
 		if (best < 0) {
 			best = (int)i;
@@ -855,12 +918,9 @@ static const struct binding *find_binding(struct builder *b, int k, const char *
 			*owner = k;
 			return any;
 		}
-		int next = -1;
-		for (int i = 0; i < m->fc->nbases && next < 0; i++)
-			next = resolve_class(b, m->fi, m->fc->bases[i], 0);
-		if (next == k)
+		if (m->base == k)
 			break;
-		k = next;
+		k = m->base;
 	}
 	return NULL;
 }
@@ -974,9 +1034,7 @@ static int base_class(struct builder *b, size_t fi, int A, const struct fact_fun
 	p = find_param(fn, name);
 	if (p)
 		return param_class(b, fi, p);
-	if (naming_is_host_name(&b->rules, name))
-		return b->host;
-	return -1;
+	return -1; /* a local: its value is not tracked */
 }
 
 /*
@@ -988,7 +1046,7 @@ static int base_class(struct builder *b, size_t fi, int A, const struct fact_fun
 static void eval_access(struct builder *b, size_t fi, int A, const struct fact_ref *r)
 {
 	const struct file_facts *ff = b->s->files[fi];
-	const struct fact_func *fn = func_in_file(ff, r->func);
+	const struct fact_func *fn = func_in_file(b, fi, r->func);
 	struct comp comps[MAX_HOPS + 1];
 	struct strbuf sb = STRBUF_INIT;
 	struct mtype cur;
@@ -1008,12 +1066,13 @@ static void eval_access(struct builder *b, size_t fi, int A, const struct fact_r
 		return;
 	sb_init(&sb);
 	for (int i = 1; i < n; i++) {
-		const struct comp *c = &comps[i];
+		struct comp *c = &comps[i];
 		const struct binding *bd = NULL;
 		struct mtype nxt = {-1, NULL};
 		const char *via = NULL, *vfile = NULL, *extra = "";
 		int vline = 0, owner = cur.cls, missing = 0;
 		if (cur.dict) {
+			comps[i].is_key = 1; /* d.key as the frontend writes d["key"]: show it as a key */
 			bd = find_binding(b, cur.cls, cur.dict, c->name, &owner);
 			if (bd)
 				nxt.cls = binding_class(b, owner, bd);
@@ -1267,6 +1326,7 @@ static void collect_c_classes(struct builder *b)
 			ALLOC_GROW(b->cls, b->ncls + 1, b->alloc_cls);
 			k = &b->cls[b->ncls];
 			memset(k, 0, sizeof(*k));
+			k->base = -1;
 			k->name = fc->name;
 			k->module = ff->path;
 			k->qname = fc->name;
@@ -1606,6 +1666,8 @@ static void fill_components(struct builder *b)
 	for (size_t i = 0; i < b->ncls; i++) {
 		const struct mclass *k = &b->cls[i];
 		unsigned mask = k->name_mask | k->loc_mask;
+		if (naming_is_excluded(&b->rules, k->name))
+			continue;
 		if (k->manager_like)
 			mask |= 1u << CAT_MANAGER;
 		if (mask)
@@ -1702,8 +1764,10 @@ int managers_build(struct manager_graph *mg, const struct scan *s, const struct 
 		qsort(mg->unresolved, (size_t)mg->nunresolved, sizeof(*mg->unresolved), cmp_unres);
 	order_and_cut(mg);
 
-	for (size_t i = 0; i < b.ncls; i++)
+	for (size_t i = 0; i < b.ncls; i++) {
 		free(b.cls[i].binds);
+		free(b.cls[i].bases);
+	}
 	for (size_t fi = 0; fi < s->nfiles; fi++)
 		free(b.aliases[fi].a);
 	free(b.cls);
