@@ -1,0 +1,6 @@
+class BrokenManager:
+    def f(self:
+        return (
+
+class AfterErrorMonitor:
+    pass

@@ -1,0 +1,3 @@
+# café
+class LatinCache:
+    pass
