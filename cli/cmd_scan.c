@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "../analyzer/inventory.h"
 #include "../analyzer/managers.h"
+#include "../analyzer/modindex.h"
 #include "../analyzer/util.h"
 
 #include <string.h>
@@ -62,9 +63,14 @@ static int show_config(struct options *o)
 	return rc;
 }
 
-static void emit_json(FILE *f, const struct scan *s, const struct manager_graph *mg)
+static void emit_json(FILE *f, const struct scan *s, const struct modindex *mi,
+		      const struct manager_graph *mg)
 {
 	json_t *doc = json_doc("scan"), *files = json_object(), *comps = json_object();
+	json_t *roots = json_array();
+	for (int i = 0; i < mi->nroots; i++)
+		json_array_append_new(roots, json_string(mi->roots[i]));
+	json_object_set_new(doc, "roots", roots);
 	json_t *hosts = json_array(), *regs = json_array(), *unres = json_array();
 	for (int l = 0; l < LANG__COUNT; l++)
 		json_object_set_new(files, lang_name(l), json_integer((json_int_t)scan_count_lang(s, l)));
@@ -113,12 +119,18 @@ static int count_in(const struct manager_graph *mg, int c)
 	return n;
 }
 
-static void emit_text(FILE *f, const struct scan *s, const struct manager_graph *mg)
+static void emit_text(FILE *f, const struct scan *s, const struct modindex *mi,
+		      const struct manager_graph *mg)
 {
 	int width = 0;
 	fprintf(f, "files:");
 	for (int l = 0; l < LANG__COUNT; l++)
 		fprintf(f, "%s %zu %s", l ? "," : "", scan_count_lang(s, l), lang_name(l));
+	if (mi->nroots && scan_count_lang(s, LANG_PYTHON)) {
+		fprintf(f, "\nPython roots:");
+		for (int i = 0; i < mi->nroots; i++)
+			fprintf(f, " %s", mi->roots[i]);
+	}
 	fprintf(f, "\n\n%-10s %5s\n", "category", "count");
 	for (int c = 0; c < CAT__COUNT; c++)
 		fprintf(f, "%-10s %5d\n", category_name(c), count_in(mg, c));
@@ -167,6 +179,7 @@ int cmd_scan(struct options *o)
 {
 	struct scan s;
 	struct manager_graph mg;
+	struct modindex mi;
 	int rc = EXIT_CLEAN;
 	FILE *f;
 
@@ -176,18 +189,21 @@ int cmd_scan(struct options *o)
 		return show_config(o);
 	if (run_scan(o, &s) < 0)
 		return EXIT_FATAL;
-	if (managers_build(&mg, &s, NULL, &o->config) < 0) {
+	modindex_build(&mi, &s);
+	if (managers_build(&mg, &s, &mi, &o->config) < 0) {
+		modindex_release(&mi);
 		scan_release(&s);
 		return EXIT_FATAL;
 	}
 	f = open_output(o);
 	if (format_is(o, "json"))
-		emit_json(f, &s, &mg);
+		emit_json(f, &s, &mi, &mg);
 	else
-		emit_text(f, &s, &mg);
+		emit_text(f, &s, &mi, &mg);
 	if (close_output(o, f) < 0)
 		rc = EXIT_FATAL;
 	managers_release(&mg);
+	modindex_release(&mi);
 	scan_release(&s);
 	return rc;
 }
