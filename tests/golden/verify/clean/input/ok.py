@@ -1,0 +1,6 @@
+"""Nothing to report."""
+import os
+
+
+def cwd() -> str:
+    return os.getcwd()

@@ -1,0 +1,5 @@
+import core.b
+
+
+def todo():
+    pass

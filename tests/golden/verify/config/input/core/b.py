@@ -1,0 +1,2 @@
+import core.a
+import core.missing

@@ -1,0 +1,5 @@
+import core.gone
+
+
+def stub():
+    raise NotImplementedError

@@ -1,0 +1,6 @@
+from shop.billing import BillingManager
+
+
+class Ledger:
+    def total(self) -> int:
+        return 0
