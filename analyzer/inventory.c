@@ -17,7 +17,7 @@ static const char *const default_lists[RULE__COUNT] = {
 			  "Supervisor",
 	[RULE_PREFIXES] = "Unified",
 	[RULE_INCLUDE] = "",
-	[RULE_EXCLUDE] = "Test*, *Test, *Tests, *TestCase",
+	[RULE_EXCLUDE] = "Test*, *Test, *Tests, *TestCase, *Error, *Exception, *Warning",
 	[RULE_HOST_NAMES] = "algorithm, algo, host, app, application",
 };
 

@@ -11,8 +11,10 @@
  * ("UnifiedVIXManager" -> unified, vix, manager), and the module or file
  * path split the same way ("trading/risk/kelly.py" -> trading, risk, kelly).
  *
- * Excluded classes (default: test classes, Test* / *Test / *Tests / *TestCase)
- * are neither managers nor inventory components.
+ * Excluded classes (default: test classes and exceptions, Test* / *Test /
+ * *Tests / *TestCase / *Error / *Exception / *Warning) are neither managers
+ * nor inventory components; nor are classes deriving from an excluded name
+ * or from Exception / BaseException (AppRegistryNotReady).
  *
  * Everything is configurable in `[unravel:managers]` (`.unravel.ini` may say
  * `[managers]`): suffixes, prefixes, include, exclude, host (force the host

@@ -1655,6 +1655,30 @@ static void add_component(struct manager_graph *mg, size_t *alloc, const char *n
 }
 
 /*
+ * Excluded from the inventory: excluded names (tests, exceptions) and
+ * classes deriving from one, through resolved bases too.
+ */
+static int class_excluded(struct builder *b, int c)
+{
+	for (int depth = 0; c >= 0 && depth < 16; depth++) {
+		const struct mclass *k = &b->cls[c];
+		if (naming_is_excluded(&b->rules, k->name))
+			return 1;
+		for (int j = 0; k->fc && j < k->fc->nbases; j++) {
+			const char *base = k->fc->bases[j], *dot = strrchr(base, '.');
+			base = dot ? dot + 1 : base;
+			if (!strcmp(base, "Exception") || !strcmp(base, "BaseException") ||
+			    naming_is_excluded(&b->rules, base))
+				return 1;
+		}
+		if (k->ff->lang != LANG_PYTHON || k->base == c)
+			break;
+		c = k->base;
+	}
+	return 0;
+}
+
+/*
  * The inventory: classes by name, bases and location; C typedef aliases of
  * a listed struct are left out; modules without classes (a file of
  * functions such as risk/kelly.py) by location.
@@ -1666,7 +1690,7 @@ static void fill_components(struct builder *b)
 	for (size_t i = 0; i < b->ncls; i++) {
 		const struct mclass *k = &b->cls[i];
 		unsigned mask = k->name_mask | k->loc_mask;
-		if (naming_is_excluded(&b->rules, k->name))
+		if (class_excluded(b, (int)i))
 			continue;
 		if (k->manager_like)
 			mask |= 1u << CAT_MANAGER;
