@@ -28,7 +28,7 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test test unit e2e asan demo bench fuzz install clean
+.PHONY: all deps deps-test test unit e2e asan demo bench fuzz install clean compdb
 
 all: $(BUILD)/unravel
 
@@ -93,6 +93,14 @@ install: all
 	install -m 755 $(BUILD)/unravel $(DESTDIR)$(PREFIX)/bin/unravel
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/unravel/templates/
 	install -m 644 docs/unravel.1 $(DESTDIR)$(PREFIX)/share/man/man1/unravel.1
+
+# compile_commands.json for unravel's own sources (the C frontend's dogfood test, clangd).
+# Written with $(file) so the flags reach the JSON exactly as make passes them to the shell.
+comma := ,
+CDB_ENTRY = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(subst ",\",$(subst \,\\,$(CC) $(ALL_CFLAGS) -c $(1) -o $(BUILD)/$(1:.c=.o)))"}
+compdb:
+	$(shell mkdir -p $(BUILD))$(file >$(BUILD)/compile_commands.json,[$(subst } {,}$(comma) {,$(foreach f,$(LIB_SRCS) $(CLI_SRCS),$(call CDB_ENTRY,$(f))))])
+	@echo "wrote $(BUILD)/compile_commands.json"
 
 clean:
 	rm -rf build build-asan build-fuzz

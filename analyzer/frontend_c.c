@@ -673,6 +673,14 @@ struct tu {
 	char **args; /* clang arguments (without argv[0]), NULL-terminated */
 	int nargs;
 	int clean;
+	int standalone; /* a header no TU includes, parsed on its own */
+};
+
+/* A compilation database entry: its file and flags (without argv[0] and the file). */
+struct dbent {
+	char *abs;
+	char **args;
+	int nargs;
 };
 
 /* One #include directive seen in a project file by one TU. */
@@ -697,8 +705,10 @@ struct ctx {
 	struct strmap canon; /* clang file name -> index into canon_names */
 	char **canon_names;
 	int ncanon, alloc_canon;
-	char **fallback_args; /* -I flags of the fallback */
+	char **fallback_args; /* the project's header folders, for -I or -idirafter */
 	int nfallback_args;
+	struct dbent *dbents; /* compilation database entries */
+	int ndbents, alloc_dbents;
 };
 
 /* Per-file information cached for one TU. */
@@ -1187,7 +1197,8 @@ static int report_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 			if (strmap_put(&c->seen_diags, key, 1)) {
 				if (tf && tf->idx >= 0)
 					c->files[tf->idx].ff->parse_errors++;
-				if (sev == CXDiagnostic_Fatal || shown < MAX_SHOWN) {
+				if (sev == CXDiagnostic_Fatal ||
+				    (shown < MAX_SHOWN && !c->tus[w->tu].standalone)) {
 					diag_warn(disp, (int)line, (int)col, "%s", msg);
 					shown += sev != CXDiagnostic_Fatal;
 				} else {
@@ -1201,7 +1212,11 @@ static int report_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 		}
 		clang_disposeDiagnostic(d);
 	}
-	if (hidden)
+	if (hidden && c->tus[w->tu].standalone)
+		diag_warn(c->tus[w->tu].name, 0, 0,
+			  "no translation unit includes this header; parsed on its own, it has %d "
+			  "error%s (its facts may be incomplete)", hidden, hidden == 1 ? "" : "s");
+	else if (hidden)
 		diag_warn(c->tus[w->tu].name, 0, 0,
 			  "%d more error%s in this translation unit not shown", hidden,
 			  hidden == 1 ? "" : "s");
@@ -1408,7 +1423,12 @@ static CXCompilationDatabase open_compdb(struct ctx *c, char **dir_out)
 	return NULL;
 }
 
-/* TUs from the compilation database: those whose file is a project file. */
+/*
+ * TUs from the compilation database: those whose file is a project file.
+ * Every entry is also kept (flags without the file) so that project files
+ * the database does not list borrow the flags of their nearest neighbour,
+ * as clangd does.
+ */
 static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 {
 	CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
@@ -1422,20 +1442,14 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 		char *full = file[0] == '/' ? xstrdup(file) : xstrfmt("%s/%s", dir, file);
 		char buf[PATH_MAX];
 		int idx = realpath(full, buf) ? strmap_get(&c->pathmap, buf) : -1;
-		unsigned nargs;
-		struct tu *t;
+		unsigned nargs = clang_CompileCommand_getNumArgs(cmd);
+		struct dbent *e;
 		int skip = 0;
 
-		if (idx < 0 || atomic_load(&c->files[idx].reached)) {
-			/* Outside the project, or a second command for the same file. */
-			free(dir);
-			free(file);
-			free(full);
-			continue;
-		}
-		atomic_store(&c->files[idx].reached, 1);
-		t = add_tu(c, idx);
-		nargs = clang_CompileCommand_getNumArgs(cmd);
+		ALLOC_GROW(c->dbents, c->ndbents + 1, c->alloc_dbents);
+		e = &c->dbents[c->ndbents++];
+		memset(e, 0, sizeof(*e));
+		e->abs = xstrdup(idx >= 0 || realpath(full, buf) ? buf : full);
 		for (unsigned a = 1; a < nargs; a++) {
 			char *arg = cxstr(clang_CompileCommand_getArg(cmd, a));
 			if (skip) {
@@ -1443,15 +1457,23 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 				free(arg);
 				continue;
 			}
-			if (drop_arg(arg, &skip)) {
+			if (drop_arg(arg, &skip) || !strcmp(arg, file) || !strcmp(arg, full)) {
 				free(arg);
 				continue;
 			}
-			push_arg(&t->args, &t->nargs, arg);
+			push_arg(&e->args, &e->nargs, arg);
 		}
-		push_arg(&t->args, &t->nargs, xstrfmt("-working-directory=%s", dir));
-		push_arg(&t->args, &t->nargs, xstrdup("-w"));
-		added++;
+		push_arg(&e->args, &e->nargs, xstrfmt("-working-directory=%s", dir));
+		push_arg(&e->args, &e->nargs, xstrdup("-w"));
+		if (idx >= 0 && !atomic_load(&c->files[idx].reached)) {
+			/* (A second command for the same file is not a second TU.) */
+			struct tu *t = add_tu(c, idx);
+			atomic_store(&c->files[idx].reached, 1);
+			for (int k = 0; k < e->nargs; k++)
+				push_arg(&t->args, &t->nargs, xstrdup(e->args[k]));
+			push_arg(&t->args, &t->nargs, xstrdup(c->files[idx].abs));
+			added++;
+		}
 		free(dir);
 		free(file);
 		free(full);
@@ -1459,6 +1481,18 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 	if (cmds)
 		clang_CompileCommands_dispose(cmds);
 	return added;
+}
+
+/* Length of the common leading directories of two absolute paths. */
+static size_t common_dirs(const char *a, const char *b)
+{
+	size_t i = 0, last = 0;
+	while (a[i] && a[i] == b[i]) {
+		if (a[i] == '/')
+			last = i;
+		i++;
+	}
+	return last;
 }
 
 /*
@@ -1511,8 +1545,7 @@ static void build_fallback_args(struct ctx *c)
 	}
 	qsort(dirs, (size_t)n, sizeof(*dirs), cmp_strp);
 	for (int i = 0; i < n; i++) {
-		push_arg(&c->fallback_args, &c->nfallback_args, xstrfmt("-I%s", dirs[i]));
-		free(dirs[i]);
+		push_arg(&c->fallback_args, &c->nfallback_args, dirs[i]);
 	}
 	free(dirs);
 	for (int i = 0; i < opt->npaths; i++)
@@ -1521,14 +1554,36 @@ static void build_fallback_args(struct ctx *c)
 	strmap_free(&seen);
 }
 
+/*
+ * A TU for a project file the database does not list (or, without a
+ * database, for every file): the flags of the database entry nearest in the
+ * tree plus the project's header folders searched last (-idirafter), or
+ * with no database -I for each of those folders.
+ */
 static void fallback_tu(struct ctx *c, int idx)
 {
 	struct tu *t = add_tu(c, idx);
+	const struct dbent *best = NULL;
+	size_t best_len = 0;
+
+	for (int i = 0; i < c->ndbents; i++) {
+		size_t n = common_dirs(c->dbents[i].abs, c->files[idx].abs);
+		if (!best || n > best_len) {
+			best = &c->dbents[i];
+			best_len = n;
+		}
+	}
+	if (best)
+		for (int i = 0; i < best->nargs; i++)
+			push_arg(&t->args, &t->nargs, xstrdup(best->args[i]));
+	else
+		push_arg(&t->args, &t->nargs, xstrdup("-w"));
+	for (int i = 0; i < c->nfallback_args; i++) {
+		push_arg(&t->args, &t->nargs, xstrdup(best ? "-idirafter" : "-I"));
+		push_arg(&t->args, &t->nargs, xstrdup(c->fallback_args[i]));
+	}
 	push_arg(&t->args, &t->nargs, xstrdup("-x"));
 	push_arg(&t->args, &t->nargs, xstrdup(c->files[idx].is_header ? "c-header" : "c"));
-	for (int i = 0; i < c->nfallback_args; i++)
-		push_arg(&t->args, &t->nargs, xstrdup(c->fallback_args[i]));
-	push_arg(&t->args, &t->nargs, xstrdup("-w"));
 	push_arg(&t->args, &t->nargs, xstrdup(c->files[idx].abs));
 }
 
@@ -1763,8 +1818,10 @@ static int finish(struct scan *s)
 	/* Headers that no TU reached: parse them on their own. */
 	first_header_tu = c.ntus;
 	for (int i = 0; i < c.nfiles; i++)
-		if (c.files[i].is_header && !atomic_load(&c.files[i].reached))
+		if (c.files[i].is_header && !atomic_load(&c.files[i].reached)) {
 			fallback_tu(&c, i);
+			c.tus[c.ntus - 1].standalone = 1;
+		}
 	run_tus(&c, first_header_tu, c.ntus);
 
 	merge_imports(&c);
@@ -1797,6 +1854,13 @@ out:
 	free(c.incls);
 	for (int i = 0; i < c.nfallback_args; i++)
 		free(c.fallback_args[i]);
+	for (int i = 0; i < c.ndbents; i++) {
+		for (int k = 0; k < c.dbents[i].nargs; k++)
+			free(c.dbents[i].args[k]);
+		free(c.dbents[i].args);
+		free(c.dbents[i].abs);
+	}
+	free(c.dbents);
 	free(c.fallback_args);
 	for (int i = 0; i < c.ncanon; i++)
 		free(c.canon_names[i]);
