@@ -475,7 +475,12 @@ static void lex_directive(struct lexer *lx, size_t hash_pos)
 	if (lx->guard_end_line)
 		lx->guard_after = 1;
 	if (!strcmp(name, "define")) {
-		/* Macro bodies are code: keep their tokens (and the '#define' itself). */
+		/*
+		 * Macro bodies are code: keep their tokens (and the '#define'
+		 * itself), unless there is no body (`#define X_H`): that is a
+		 * flag, and every include guard would look like a clone.
+		 */
+		size_t mark = lx->ntok;
 		emit(lx, hash_pos, hash_pos + 1, TK_PUNCT, line);
 		emit(lx, name_start, name_end, TK_KEYWORD, line);
 		for (;;) {
@@ -483,6 +488,13 @@ static void lex_directive(struct lexer *lx, size_t hash_pos)
 			if (lx->pos >= lx->len || s[lx->pos] == '\n')
 				break;
 			lex_token(lx);
+		}
+		if (lx->ntok - mark <= 3) {
+			size_t drop = lx->ntok - mark;
+			lx->ntok -= drop;
+			lx->sd->noffs -= drop;
+			if (lx->ff)
+				lx->ff->ntokens -= drop;
 		}
 		lx->ndirectives++;
 		return;
@@ -977,14 +989,12 @@ static void add_typedef(struct tuwork *w, struct file_facts *ff, CXCursor cur, u
 	/* typedef struct {..} Foo: the struct itself is already recorded as Foo. */
 	if (!tag) {
 		CXCursor d = clang_getTypeDeclaration(u);
-		if (clang_Cursor_isAnonymous(d) || !strcmp(name, tag ? tag : "")) {
-			char *rn = record_name(d);
-			int same = rn && !strcmp(rn, name);
-			free(rn);
-			if (same && clang_isCursorDefinition(d)) {
-				free(name);
-				return;
-			}
+		char *rn = record_name(d);
+		int same = rn && !strcmp(rn, name);
+		free(rn);
+		if (same && clang_isCursorDefinition(d)) {
+			free(name);
+			return;
 		}
 	}
 	fc = facts_add_class(ff);

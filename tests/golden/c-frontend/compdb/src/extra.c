@@ -1,0 +1,2 @@
+#include "api.h"
+int extra(void) { return api(); }

@@ -1,0 +1,1 @@
+#define IMPL 1

@@ -1,0 +1,2 @@
+#include "cond.h"
+int main(void) { return plain + feature; }

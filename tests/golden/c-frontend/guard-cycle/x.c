@@ -1,0 +1,2 @@
+#include "x.h"
+struct x the_x;

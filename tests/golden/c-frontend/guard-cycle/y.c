@@ -1,0 +1,2 @@
+#include "y.h"
+struct y the_y;

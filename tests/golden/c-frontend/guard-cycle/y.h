@@ -1,0 +1,5 @@
+#ifndef Y_H
+#define Y_H
+#include "x.h"
+struct y { struct x *x; };
+#endif

@@ -1,0 +1,3 @@
+#pragma once
+#include "a.h"
+struct b { struct a *peer; };

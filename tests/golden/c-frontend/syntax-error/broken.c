@@ -1,0 +1,3 @@
+#include "ok.h"
+int broken(void) { return ok( ; }
+int fine(void) { return 1; }
