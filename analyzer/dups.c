@@ -338,25 +338,44 @@ static int cmp_i32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Covered-token bitmap: tokens already inside a reported clone member. */
-static size_t bits_count(const uint64_t *bits, int32_t from, int32_t to)
+/*
+ * Tokens already inside a reported clone member, one bit each. An
+ * occurrence is covered when half of its tokens or more are. Counting
+ * costs the range's length, and repetitive code (tables, generated files)
+ * makes thousands of long nested intervals with thousands of occurrences,
+ * nearly all covered; so a quick test (first, middle and last tokens)
+ * screens them first.
+ */
+static int bit_get(const uint64_t *bits, int32_t i)
 {
-	size_t cnt = 0;
-	for (int32_t i = from; i < to;) {
-		if ((i & 63) == 0 && to - i >= 64) {
-			cnt += (size_t)__builtin_popcountll(bits[i >> 6]);
-			i += 64;
-		} else {
-			cnt += (bits[i >> 6] >> (i & 63)) & 1;
-			i++;
-		}
-	}
-	return cnt;
+	return (int)((bits[i >> 6] >> (i & 63)) & 1);
 }
 
-static void bits_set(uint64_t *bits, int32_t from, int32_t to)
+static int maybe_covered(const uint64_t *bits, int32_t p, int32_t len)
 {
-	for (int32_t i = from; i < to; i++)
+	return bit_get(bits, p) && bit_get(bits, p + len / 2) && bit_get(bits, p + len - 1);
+}
+
+static int covered(const uint64_t *bits, int32_t p, int32_t len)
+{
+	int32_t cnt = 0, i = p, to = p + len;
+	for (; i < to && (i & 63); i++)
+		cnt += bit_get(bits, i);
+	for (; i + 64 <= to; i += 64)
+		cnt += __builtin_popcountll(bits[i >> 6]);
+	for (; i < to; i++)
+		cnt += bit_get(bits, i);
+	return 2 * cnt >= len;
+}
+
+static void cover(uint64_t *bits, int32_t from, int32_t to)
+{
+	int32_t i = from;
+	for (; i < to && (i & 63); i++)
+		bits[i >> 6] |= 1ull << (i & 63);
+	for (; i + 64 <= to; i += 64)
+		bits[i >> 6] = ~0ull;
+	for (; i < to; i++)
 		bits[i >> 6] |= 1ull << (i & 63);
 }
 
@@ -459,11 +478,11 @@ static int cmp_member(const void *a, const void *b)
  */
 static int table_like(const uint32_t *seq, int32_t len)
 {
-	for (int32_t p = 1; p <= 16 && 4 * p <= len; p++) {
-		int32_t same = 0;
-		for (int32_t i = p; i < len; i++)
-			same += seq[i] == seq[i - p];
-		if (same * 5 >= (len - p) * 4)
+	for (int32_t p = 1; p <= 32 && 4 * p <= len; p++) {
+		int32_t differ = 0, limit = (len - p) / 5;
+		for (int32_t i = p; i < len && differ <= limit; i++)
+			differ += seq[i] != seq[i - p];
+		if (differ <= limit)
 			return 1;
 	}
 	return 0;
@@ -527,14 +546,74 @@ static void emit_clone(struct builder *b, const struct corpus *c, const int32_t 
 	group_finish(g, c->files, opt);
 }
 
+struct hashed {
+	uint64_t hash;
+	int32_t pos;
+};
+
+static int cmp_hashed(const void *a, const void *b)
+{
+	const struct hashed *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/*
+ * A class whose tokens repeat themselves every few tokens (a table): as a
+ * renamed clone it only says "these files have tables", and its nested
+ * sub-intervals are numerous and large. Report only sets of occurrences
+ * that are exactly identical (a table copied), then cover every occurrence.
+ */
+static void table_class(struct builder *b, const struct corpus *c, const int32_t *pos, size_t cnt,
+			int32_t len, uint64_t *bits, const struct dup_options *opt)
+{
+	struct hashed *h = xmalloc(cnt * sizeof(*h));
+	uint32_t *buf = xmalloc((size_t)len * sizeof(*buf));
+	int32_t *kept = xmalloc(cnt * sizeof(*kept));
+	size_t nh = 0;
+
+	for (size_t i = 0; i < cnt; i++) {
+		size_t f;
+		const struct fact_token *t;
+		if (maybe_covered(bits, pos[i], len))
+			continue;
+		f = corpus_file(c, pos[i]);
+		t = c->files[f]->tokens + (pos[i] - c->start[f]);
+		for (int32_t k = 0; k < len; k++)
+			buf[k] = t[k].exact;
+		h[nh].hash = hash64(buf, (size_t)len * sizeof(*buf));
+		h[nh].pos = pos[i];
+		nh++;
+	}
+	if (nh > 1)
+		qsort(h, nh, sizeof(*h), cmp_hashed);
+	for (size_t i = 0; i < nh;) {
+		size_t j = i, nkept = 0;
+		while (j < nh && h[j].hash == h[i].hash)
+			j++;
+		for (size_t k = i; k < j; k++)
+			if (!nkept || h[k].pos >= kept[nkept - 1] + len)
+				kept[nkept++] = h[k].pos;
+		if (nkept >= 2)
+			emit_clone(b, c, kept, nkept, len, opt);
+		i = j;
+	}
+	for (size_t i = 0; i < cnt; i++)
+		cover(bits, pos[i], pos[i] + len);
+	free(kept);
+	free(buf);
+	free(h);
+}
+
 static void find_clones(struct builder *b, struct file_facts *const *files, size_t nfiles,
 			const struct dup_options *opt)
 {
 	struct corpus c;
-	int32_t *sa, *rank, *lcp, *members = NULL;
+	int32_t *sa, *rank, *lcp, *members = NULL, *kept = NULL;
 	struct interval *iv;
-	uint64_t *covered;
-	size_t niv, alloc_members = 0;
+	uint64_t *bits;
+	size_t niv, alloc_members = 0, alloc_kept = 0;
 	int32_t min_len = opt->min_tokens > 0 ? opt->min_tokens : 1;
 
 	corpus_build(&c, files, nfiles);
@@ -570,35 +649,68 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 
 	/*
 	 * Longest classes first. A class is reported when at least one of its
-	 * non-overlapping members is mostly (half or more) outside every
-	 * member reported so far: a sub-clone of a reported clone adds
-	 * nothing, but a shorter repeat with a new occurrence does.
+	 * non-overlapping members is not covered by the members reported so
+	 * far: a sub-clone of a reported clone adds nothing, but a shorter
+	 * repeat with a new occurrence does.
 	 */
-	covered = xcalloc((size_t)c.n / 64 + 1, sizeof(*covered));
+	bits = xcalloc((size_t)c.n / 64 + 1, sizeof(*bits));
 	for (size_t k = 0; k < niv; k++) {
-		int32_t len = iv[k].len;
-		size_t cnt = (size_t)(iv[k].rb - iv[k].lb + 1), nkept = 0, nnew = 0;
+		int32_t len = iv[k].len, lo = INT32_MAX, hi = -1;
+		size_t cnt = (size_t)(iv[k].rb - iv[k].lb + 1), nkept = 0, nnew = 0, i;
+		/*
+		 * Cheap rejections first (repetitive code makes many large,
+		 * nested intervals): when every occurrence lies within len of
+		 * another they all overlap; when all are covered, nothing is new.
+		 */
+		for (i = 0; i < cnt; i++) {
+			int32_t p = sa[iv[k].lb + (int32_t)i];
+			lo = p < lo ? p : lo;
+			hi = p > hi ? p : hi;
+		}
+		if (hi - lo < len)
+			continue;
+		for (i = 0; i < cnt; i++) {
+			int32_t p = sa[iv[k].lb + (int32_t)i];
+			if (!maybe_covered(bits, p, len))
+				break;
+		}
+		if (i == cnt)
+			continue;
+		if (table_like((const uint32_t *)c.text + sa[iv[k].lb], len)) {
+			table_class(b, &c, sa + iv[k].lb, cnt, len, bits, opt);
+			continue;
+		}
 		ALLOC_GROW(members, cnt, alloc_members);
+		ALLOC_GROW(kept, cnt, alloc_kept);
 		memcpy(members, sa + iv[k].lb, cnt * sizeof(*members));
 		qsort(members, cnt, sizeof(*members), cmp_i32);
-		for (size_t i = 0; i < cnt; i++) {
-			if (nkept && members[i] < members[nkept - 1] + len)
+		for (i = 0; i < cnt; i++) {
+			if (nkept && members[i] < kept[nkept - 1] + len)
 				continue; /* overlaps the previous occurrence */
-			members[nkept++] = members[i];
+			kept[nkept++] = members[i];
 		}
 		if (nkept < 2)
 			continue;
-		for (size_t i = 0; i < nkept; i++)
-			if (2 * bits_count(covered, members[i], members[i] + len) < (size_t)len)
-				nnew++;
+		for (i = 0; i < nkept; i++)
+			nnew += !covered(bits, kept[i], len);
 		if (!nnew)
 			continue;
-		for (size_t i = 0; i < nkept; i++)
-			bits_set(covered, members[i], members[i] + len);
-		emit_clone(b, &c, members, nkept, len, opt);
+		/*
+		 * Cover every occurrence, also those left out for overlapping:
+		 * in a self-similar run (a table) that is the whole run, so the
+		 * shorter nested repeats of it are all screened out at once.
+		 */
+		for (i = 0; i < cnt;) {
+			int32_t from = members[i], to = members[i] + len;
+			for (i++; i < cnt && members[i] <= to; i++)
+				to = members[i] + len;
+			cover(bits, from, to);
+		}
+		emit_clone(b, &c, kept, nkept, len, opt);
 	}
-	free(covered);
+	free(bits);
 	free(members);
+	free(kept);
 	free(iv);
 	free(sa);
 	corpus_release(&c);

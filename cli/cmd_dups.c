@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SECTION "unravel:dups"
 #define TEXT_MAX_LINES 30 /* source lines shown per group without -v */
@@ -124,14 +125,18 @@ static void text_group(FILE *f, const struct dup_group *g, size_t no, const stru
 	}
 	for (size_t i = 0; i < g->nmembers; i++) {
 		const struct dup_member *m = &g->members[i];
-		char *loc = xstrfmt("%s:%d-%d", m->path, m->start_line, m->end_line);
-		fprintf(f, "  %-*s", width, loc);
+		struct strbuf line = STRBUF_INIT;
+		sb_init(&line);
+		sb_addf(&line, "%s:%d-%d", m->path, m->start_line, m->end_line);
+		if (m->function || m->allowed)
+			sb_addf(&line, "%*s", width - (int)line.len, "");
 		if (m->function)
-			fprintf(f, "  %s %s", g->kind == DUP_CLONE ? "in" : "def", m->function);
+			sb_addf(&line, "  %s %s", g->kind == DUP_CLONE ? "in" : "def", m->function);
 		if (m->allowed)
-			fprintf(f, "  (allowed: %s)", m->allowed == DUP_ALLOW_MARKER ? "marker" : "config");
-		fputc('\n', f);
-		free(loc);
+			sb_addf(&line, "  (allowed: %s)",
+				m->allowed == DUP_ALLOW_MARKER ? "marker" : "config");
+		fprintf(f, "  %s\n", line.buf);
+		sb_release(&line);
 	}
 	if (g->kind == DUP_FAMILY) {
 		if (g->home)
@@ -160,7 +165,10 @@ static void text_group(FILE *f, const struct dup_group *g, size_t no, const stru
 		const char *line = source_line(src, n, &len);
 		if (!line)
 			break;
-		fprintf(f, "    %5d | %.*s\n", n, len, line);
+		if (len)
+			fprintf(f, "    %5d | %.*s\n", n, len, line);
+		else
+			fprintf(f, "    %5d |\n", n);
 	}
 	if (last < m0->end_line)
 		fprintf(f, "          | ... %d more lines (-v shows all)\n", m0->end_line - last);
@@ -350,6 +358,13 @@ static void emit_sarif(FILE *f, const struct dup_result *r)
 	json_decref(doc);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* ---------------------------------------------------------------------- */
 
 int cmd_dups(struct options *o)
@@ -360,6 +375,7 @@ int cmd_dups(struct options *o)
 	char **allow;
 	int nallow, max_groups, rc = EXIT_CLEAN;
 	size_t unjustified = 0;
+	double t0, t1, t2;
 	FILE *f;
 
 	if (check_format(o, formats) < 0)
@@ -383,14 +399,19 @@ int cmd_dups(struct options *o)
 	opt.allow = (const char *const *)allow;
 	opt.nallow = nallow;
 
+	t0 = now();
 	if (run_scan(o, &s) < 0) {
 		config_list_free(allow);
 		return EXIT_FATAL;
 	}
+	t1 = now();
 	dups_find(&r, s.files, s.nfiles, &opt);
+	t2 = now();
 	if (o->scan.verbose)
-		fprintf(stderr, "unravel: dups: %zu tokens indexed, %zu bytes of index, %zu functions\n",
-			r.stats.tokens, r.stats.index_bytes, r.stats.functions);
+		fprintf(stderr,
+			"unravel: dups: scan %.3f s, analysis %.3f s; %zu tokens indexed, "
+			"%zu bytes of clone index, %zu functions compared\n",
+			t1 - t0, t2 - t1, r.stats.tokens, r.stats.index_bytes, r.stats.functions);
 
 	f = open_output(o);
 	if (format_is(o, "json"))
