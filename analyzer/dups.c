@@ -13,6 +13,7 @@
 #include "scan.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -717,6 +718,905 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 }
 
 /* ---------------------------------------------------------------------- */
+/* Helper families.                                                        */
+
+#define FAMILY_MIN_TOKENS 12  /* smaller bodies are trivial getters and one-liners */
+#define FAMILY_SHINGLE 4      /* tokens per shingle */
+#define FAMILY_MAX_VARYING 8  /* parameters listed per family */
+#define FAMILY_MAX_ALIGN 4000000 /* cells of one alignment table */
+/*
+ * Bodies with the same shape can be unrelated (return self._a.get(b) and
+ * return self._c.find(d)): members must also share this much of their
+ * vocabulary (the set of names and literals they use), percent.
+ */
+#define FAMILY_MIN_VOCAB 50
+
+/* Leading verbs and trailing generic words that do not make two helpers different. */
+static const char *const verbs[] = {
+	"get", "set", "calc", "calculate", "compute", "fetch", "load", "read", "write", "save",
+	"make", "build", "create", "validate", "check", "verify", "is", "has", "update", "parse",
+	"process", "handle", "format", "convert", "to", "find", "lookup", "add", "remove", "clean",
+	"normalize", "render", "send", "run", "do", "apply", "ensure", "collect", "extract",
+	"generate", "gen", "prepare", "init", "setup", "reset", "clear", "store", "put", "post",
+	"request", "query", "retrieve", "download", "upload", "print", "show", "dump", "emit",
+	NULL,
+};
+static const char *const generic[] = {
+	"data", "info", "value", "values", "list", "dict", "map", "func", "fn", "helper", "impl",
+	"internal", "str", "string", "obj", "object", "result", "results", NULL,
+};
+
+static int in_list(const char *const *list, const char *w, size_t n)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && !strncmp(*list, w, n))
+			return 1;
+	return 0;
+}
+
+/* Words of a name: split at '_' and lower-to-upper case changes, lowercased, in sb as "a_b_c". */
+static int name_words(const char *name, struct strbuf *sb, size_t *starts, size_t *lens, int max)
+{
+	int n = 0;
+	sb_reset(sb);
+	for (const char *p = name; *p;) {
+		const char *w;
+		while (*p == '_')
+			p++;
+		if (!*p)
+			break;
+		w = p++;
+		while (*p && *p != '_' && !(isupper((unsigned char)*p) && islower((unsigned char)p[-1])))
+			p++;
+		if (n == max)
+			break;
+		if (sb->len)
+			sb_addc(sb, '_');
+		starts[n] = sb->len;
+		lens[n] = (size_t)(p - w);
+		for (const char *q = w; q < p; q++)
+			sb_addc(sb, (char)tolower((unsigned char)*q));
+		n++;
+	}
+	return n;
+}
+
+struct cand {
+	size_t file;
+	const struct fact_func *fn;
+	const char *base;   /* last component of the dotted name */
+	uint32_t *shingles; /* sorted, unique */
+	uint32_t nshingles;
+	uint32_t *vocab;    /* exact token hashes, sorted, unique */
+	uint32_t nvocab;
+	uint32_t ntokens;
+};
+
+struct keyed {
+	uint64_t key;
+	uint32_t cand;
+};
+
+struct edge {
+	uint32_t a, b;
+	int sim; /* percent */
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->cand > y->cand) - (x->cand < y->cand);
+}
+
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+	if (x->sim != y->sim)
+		return x->sim > y->sim ? -1 : 1;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return (x->b > y->b) - (x->b < y->b);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Jaccard index of two sorted sets, in percent (rounded down). */
+static int jaccard(const uint32_t *x, uint32_t nx, const uint32_t *y, uint32_t ny)
+{
+	uint32_t i = 0, j = 0, common = 0, uni;
+	while (i < nx && j < ny) {
+		if (x[i] == y[j])
+			common++, i++, j++;
+		else if (x[i] < y[j])
+			i++;
+		else
+			j++;
+	}
+	uni = nx + ny - common;
+	return uni ? (int)((uint64_t)common * 100 / uni) : 0;
+}
+
+static uint32_t sort_unique(uint32_t *v, uint32_t n)
+{
+	uint32_t k = 0;
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (uint32_t i = 0; i < n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/* Is this function boilerplate, not a helper? (dunder, nested closure, trivial, table, imports) */
+static int boilerplate(const struct file_facts *ff, const struct fact_func *fn, const char *base)
+{
+	uint32_t n = fn->tok_end - fn->tok_start, on_import = 0;
+	size_t blen = strlen(base);
+	const struct fact_token *t = ff->tokens + fn->tok_start;
+	if (fn->placeholder || fn->abstract)
+		return 1;
+	if (blen > 4 && starts_with(base, "__") && ends_with(base, "__"))
+		return 1;
+	if (!fn->cls && strchr(fn->name, '.'))
+		return 1; /* a function nested in a function: a closure, not a helper */
+	if (n < FAMILY_MIN_TOKENS)
+		return 1;
+	{
+		uint32_t *norms = xmalloc(n * sizeof(*norms));
+		int table;
+		for (uint32_t i = 0; i < n; i++)
+			norms[i] = t[i].norm;
+		table = table_like(norms, (int32_t)n);
+		free(norms);
+		if (table)
+			return 1;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		for (size_t k = 0; k < ff->nimports; k++)
+			if ((uint32_t)ff->imports[k].line == t[i].line) {
+				on_import++;
+				break;
+			}
+	return 2 * on_import >= n;
+}
+
+static void cand_sets(struct cand *cd, const struct file_facts *ff)
+{
+	const struct fact_token *t = ff->tokens + cd->fn->tok_start;
+	uint32_t n = cd->ntokens, ns = n >= FAMILY_SHINGLE ? n - FAMILY_SHINGLE + 1 : 1;
+	cd->shingles = xmalloc(ns * sizeof(*cd->shingles));
+	for (uint32_t i = 0; i < ns; i++) {
+		uint32_t win[FAMILY_SHINGLE] = {0};
+		for (uint32_t j = 0; j < FAMILY_SHINGLE && i + j < n; j++)
+			win[j] = t[i + j].norm;
+		cd->shingles[i] = (uint32_t)hash64(win, sizeof(win));
+	}
+	cd->nshingles = sort_unique(cd->shingles, ns);
+	cd->vocab = xmalloc((n ? n : 1) * sizeof(*cd->vocab));
+	cd->nvocab = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (t[i].exact != t[i].norm) /* names and literals: the abstracted tokens */
+			cd->vocab[cd->nvocab++] = t[i].exact;
+	cd->nvocab = sort_unique(cd->vocab, cd->nvocab);
+}
+
+/* The keys under which a name meets its relatives: its core stem, and its verb_*[_suffix] frame. */
+static int name_keys(const char *base, uint64_t *keys)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t st[16], ln[16];
+	int n, v = 0, e, nkeys = 0;
+	sb_init(&sb);
+	n = name_words(base, &sb, st, ln, 16);
+	if (!n) {
+		sb_release(&sb);
+		return 0;
+	}
+	e = n;
+	if (n > 1 && in_list(verbs, sb.buf + st[0], ln[0]))
+		v = 1;
+	if (e - v > 1 && in_list(generic, sb.buf + st[n - 1], ln[n - 1]))
+		e = n - 1;
+	{
+		char *core = xstrfmt("=%.*s", (int)(st[e - 1] + ln[e - 1] - st[v]), sb.buf + st[v]);
+		keys[nkeys++] = hash64(core, strlen(core));
+		free(core);
+	}
+	if (v && n > 1) {
+		char *frame = e < n ? xstrfmt("%.*s_*_%.*s", (int)ln[0], sb.buf, (int)ln[n - 1],
+					      sb.buf + st[n - 1])
+				    : xstrfmt("%.*s_*", (int)ln[0], sb.buf);
+		keys[nkeys++] = hash64(frame, strlen(frame));
+		free(frame);
+	}
+	sb_release(&sb);
+	return nkeys;
+}
+
+/* The shared pattern of the members' names: common leading and trailing words, '*' between. */
+static const char *family_name(struct arena *a, const struct cand *cands, const uint32_t *idx,
+			       size_t n)
+{
+	struct strbuf w0 = STRBUF_INIT, wi = STRBUF_INIT, out = STRBUF_INIT;
+	size_t st0[16], ln0[16], st[16], ln[16];
+	int n0, pre, suf, same = 1;
+	const char *r;
+
+	for (size_t i = 1; i < n; i++)
+		same &= !strcmp(cands[idx[i]].base, cands[idx[0]].base);
+	if (same)
+		return cands[idx[0]].base;
+	sb_init(&w0);
+	sb_init(&wi);
+	sb_init(&out);
+	n0 = name_words(cands[idx[0]].base, &w0, st0, ln0, 16);
+	pre = suf = n0;
+	for (size_t i = 1; i < n; i++) {
+		int ni = name_words(cands[idx[i]].base, &wi, st, ln, 16), k;
+		for (k = 0; k < pre && k < ni && ln[k] == ln0[k] &&
+			    !memcmp(wi.buf + st[k], w0.buf + st0[k], ln[k]);
+		     k++)
+			;
+		pre = k;
+		for (k = 0; k < suf && k < ni && ln[ni - 1 - k] == ln0[n0 - 1 - k] &&
+			    !memcmp(wi.buf + st[ni - 1 - k], w0.buf + st0[n0 - 1 - k], ln0[n0 - 1 - k]);
+		     k++)
+			;
+		suf = k;
+		if (pre + suf > ni)
+			suf = ni - pre;
+	}
+	if (pre + suf > n0)
+		suf = n0 - pre;
+	for (int k = 0; k < pre; k++)
+		sb_addf(&out, "%.*s_", (int)ln0[k], w0.buf + st0[k]);
+	sb_addc(&out, '*');
+	for (int k = n0 - suf; k < n0; k++)
+		sb_addf(&out, "_%.*s", (int)ln0[k], w0.buf + st0[k]);
+	r = arena_strdup(a, out.buf);
+	sb_release(&w0);
+	sb_release(&wi);
+	sb_release(&out);
+	return r;
+}
+
+static size_t uf_find(size_t *parent, size_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+/* --- suggested home ------------------------------------------------------ */
+
+/* Where a member lives, as importers name it: Python "a/b/c.py" -> "a.b.c"; C "x/y.c" -> "y.h". */
+static char *member_module(const struct file_facts *ff)
+{
+	const char *p = ff->path, *slash = strrchr(p, '/');
+	if (ff->lang == LANG_C) {
+		const char *base = slash ? slash + 1 : p, *dot = strrchr(base, '.');
+		return xstrfmt("%.*s.h", (int)(dot ? dot - base : (long)strlen(base)), base);
+	}
+	{
+		size_t n = strlen(p);
+		char *m;
+		if (ends_with(p, "/__init__.py"))
+			n -= strlen("/__init__.py");
+		else if (ends_with(p, ".pyi"))
+			n -= 4;
+		else if (ends_with(p, ".py"))
+			n -= 3;
+		m = xstrndup(p, n);
+		for (char *q = m; *q; q++)
+			if (*q == '/')
+				*q = '.';
+		return m;
+	}
+}
+
+struct import_key {
+	const char *key; /* Python: the module as written; C: the include's basename */
+	const struct fact_import *imp;
+	size_t file;
+};
+
+static int cmp_import_key(const void *a, const void *b)
+{
+	const struct import_key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return (x->file > y->file) - (x->file < y->file);
+}
+
+struct import_index {
+	struct import_key *keys;
+	size_t n;
+	unsigned char *seen; /* per file, scratch */
+};
+
+static void import_index_build(struct import_index *ix, struct file_facts *const *files,
+			       size_t nfiles)
+{
+	size_t alloc = 0;
+	memset(ix, 0, sizeof(*ix));
+	for (size_t f = 0; f < nfiles; f++)
+		for (size_t i = 0; i < files[f]->nimports; i++) {
+			const struct fact_import *imp = &files[f]->imports[i];
+			const char *key = imp->module;
+			if (!key || !*key)
+				continue;
+			if (files[f]->lang == LANG_C && strrchr(key, '/'))
+				key = strrchr(key, '/') + 1;
+			ALLOC_GROW(ix->keys, ix->n + 1, alloc);
+			ix->keys[ix->n++] = (struct import_key){key, imp, f};
+		}
+	if (ix->n)
+		qsort(ix->keys, ix->n, sizeof(*ix->keys), cmp_import_key);
+	ix->seen = xcalloc(nfiles ? nfiles : 1, 1);
+}
+
+static void import_index_release(struct import_index *ix)
+{
+	free(ix->keys);
+	free(ix->seen);
+}
+
+/* Files other than the member's own that import it (by every dotted suffix of its module). */
+static size_t count_importers(struct import_index *ix, struct file_facts *const *files,
+			      const struct cand *cd, const char *module)
+{
+	const struct file_facts *ff = files[cd->file];
+	const char *sym = cd->fn->cls ? cd->fn->cls : cd->base;
+	size_t count = 0, *marked = NULL, nmarked = 0, alloc = 0;
+	for (const char *k = module; k; k = strchr(k, '.') ? strchr(k, '.') + 1 : NULL) {
+		size_t lo = 0, hi = ix->n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(ix->keys[mid].key, k) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < ix->n && !strcmp(ix->keys[lo].key, k); lo++) {
+			const struct import_key *e = &ix->keys[lo];
+			if (e->file == cd->file || ix->seen[e->file])
+				continue;
+			if (ff->lang == LANG_PYTHON && e->imp->name && strcmp(e->imp->name, "*") &&
+			    strcmp(e->imp->name, sym) && strcmp(e->imp->name, cd->base))
+				continue;
+			ix->seen[e->file] = 1;
+			ALLOC_GROW(marked, nmarked + 1, alloc);
+			marked[nmarked++] = e->file;
+			count++;
+		}
+		if (ff->lang == LANG_C)
+			break;
+	}
+	for (size_t i = 0; i < nmarked; i++)
+		ix->seen[marked[i]] = 0;
+	free(marked);
+	return count;
+}
+
+/* --- varying tokens --------------------------------------------------------- */
+
+struct srcfile {
+	char *buf;
+	size_t *lines; /* start offsets */
+	size_t nlines;
+	int tried;
+};
+
+static const struct srcfile *src_get(struct srcfile *cache, const struct file_facts *ff, size_t fi)
+{
+	struct srcfile *s = &cache[fi];
+	size_t len, alloc = 0;
+	if (s->tried)
+		return s->buf ? s : NULL;
+	s->tried = 1;
+	if (read_file(ff->path, 0, &s->buf, &len) < 0) {
+		s->buf = NULL;
+		return NULL;
+	}
+	ALLOC_GROW(s->lines, 1, alloc);
+	s->lines[s->nlines++] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s->buf[i] == '\n') {
+			ALLOC_GROW(s->lines, s->nlines + 1, alloc);
+			s->lines[s->nlines++] = i + 1;
+		}
+	return s;
+}
+
+static size_t scan_quoted(const char *s, size_t n, size_t i)
+{
+	char q = s[i];
+	if (i + 2 < n && s[i + 1] == q && s[i + 2] == q) {
+		for (size_t j = i + 3; j + 2 < n; j++) {
+			if (s[j] == '\\') {
+				j++;
+				continue;
+			}
+			if (s[j] == q && s[j + 1] == q && s[j + 2] == q)
+				return j + 3;
+		}
+		return 0;
+	}
+	for (size_t j = i + 1; j < n; j++) {
+		if (s[j] == '\\') {
+			j++;
+			continue;
+		}
+		if (s[j] == q)
+			return j + 1;
+	}
+	return 0;
+}
+
+static const char *const py_ops[] = {"**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=",
+				     "<=", ">=", "**", "//", "<<", ">>", "+=", "-=", "*=", "/=",
+				     "%=", "&=", "|=", "^=", "@=", NULL};
+static const char *const c_ops[] = {"...", "<<=", ">>=", "->", "++", "--", "&&", "||", "==",
+				    "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=", "/=", "%=",
+				    "&=", "|=", "^=", "##", NULL};
+
+/*
+ * Split one source line into tokens the way the frontends do (names,
+ * numbers, strings, operators; comments dropped). Returns the count, or -1
+ * when the line cannot be split on its own (a string continues past it).
+ * Only used to show varying tokens as text: when the count differs from the
+ * facts' tokens on that line, the line number is shown instead.
+ */
+static int lex_line(enum lang lang, const char *s, size_t n, size_t *starts, size_t *lens, int max)
+{
+	int cnt = 0;
+	size_t i = 0;
+	while (i < n) {
+		unsigned char ch = (unsigned char)s[i];
+		size_t st = i;
+		if (isspace(ch) || ch == '\\') {
+			i++;
+			continue;
+		}
+		if ((lang == LANG_PYTHON && ch == '#') ||
+		    (lang == LANG_C && ch == '/' && i + 1 < n && s[i + 1] == '/'))
+			break;
+		if (lang == LANG_C && ch == '/' && i + 1 < n && s[i + 1] == '*') {
+			const char *end = memmem(s + i + 2, n - i - 2, "*/", 2);
+			if (!end)
+				break;
+			i = (size_t)(end - s) + 2;
+			continue;
+		}
+		if (isalpha(ch) || ch == '_' || ch >= 0x80) {
+			while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' ||
+					 (unsigned char)s[i] >= 0x80))
+				i++;
+			if (i < n && (s[i] == '\'' || s[i] == '"') && i - st <= 3) {
+				i = scan_quoted(s, n, i); /* a prefixed string: r"", b'', L"" */
+				if (!i)
+					return -1;
+			}
+		} else if (isdigit(ch) || (ch == '.' && i + 1 < n && isdigit((unsigned char)s[i + 1]))) {
+			for (i++; i < n; i++) {
+				if (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.')
+					continue;
+				if ((s[i] == '+' || s[i] == '-') && (s[i - 1] == 'e' || s[i - 1] == 'E') &&
+				    !(st + 1 < n && (s[st + 1] == 'x' || s[st + 1] == 'X')))
+					continue;
+				break;
+			}
+		} else if (ch == '\'' || ch == '"') {
+			i = scan_quoted(s, n, i);
+			if (!i)
+				return -1;
+		} else {
+			size_t l = 1;
+			for (const char *const *op = lang == LANG_C ? c_ops : py_ops; *op; op++) {
+				size_t ol = strlen(*op);
+				if (ol > l && i + ol <= n && !memcmp(s + i, *op, ol)) {
+					l = ol;
+					break;
+				}
+			}
+			i += l;
+		}
+		if (cnt < max) {
+			starts[cnt] = st;
+			lens[cnt] = i - st;
+		}
+		cnt++;
+	}
+	return cnt;
+}
+
+/* The source text of token ti of ff, in the arena; NULL when the line cannot be matched. */
+static const char *token_text(struct arena *a, struct srcfile *cache, const struct file_facts *ff,
+			      size_t fi, uint32_t ti)
+{
+	const struct srcfile *src = src_get(cache, ff, fi);
+	uint32_t line = ff->tokens[ti].line, first = ti, last = ti;
+	size_t st[256], ln[256];
+	const char *text;
+	size_t len;
+	int cnt;
+	if (!src || !line || line > src->nlines)
+		return NULL;
+	while (first > 0 && ff->tokens[first - 1].line == line)
+		first--;
+	while (last + 1 < ff->ntokens && ff->tokens[last + 1].line == line)
+		last++;
+	text = src->buf + src->lines[line - 1];
+	len = strcspn(text, "\n");
+	cnt = lex_line(ff->lang, text, len, st, ln, 256);
+	if (cnt < 0 || cnt > 256 || (uint32_t)cnt != last - first + 1)
+		return NULL;
+	if ((uint32_t)hash64(text + st[ti - first], ln[ti - first]) != ff->tokens[ti].exact)
+		return NULL; /* the split differs from the frontend's after all */
+	return arena_strndup(a, text + st[ti - first], ln[ti - first]);
+}
+
+/*
+ * Align body y to body x (longest common subsequence of norm hashes); map[i]
+ * gets the index in y matched to x[i], or -1. Returns -1 when the table
+ * would be too large.
+ */
+static int align(const struct fact_token *x, uint32_t nx, const struct fact_token *y, uint32_t ny,
+		 int32_t *map)
+{
+	uint16_t *dp;
+	size_t w = (size_t)ny + 1;
+	if ((size_t)(nx + 1) * w > FAMILY_MAX_ALIGN || nx >= 65535 || ny >= 65535)
+		return -1;
+	dp = xcalloc((size_t)(nx + 1) * w, sizeof(*dp));
+	for (uint32_t i = nx; i-- > 0;)
+		for (uint32_t j = ny; j-- > 0;)
+			dp[i * w + j] = x[i].norm == y[j].norm
+						? (uint16_t)(dp[(i + 1) * w + j + 1] + 1)
+						: (dp[(i + 1) * w + j] > dp[i * w + j + 1] ? dp[(i + 1) * w + j]
+											  : dp[i * w + j + 1]);
+	for (uint32_t i = 0; i < nx; i++)
+		map[i] = -1;
+	for (uint32_t i = 0, j = 0; i < nx && j < ny;) {
+		if (x[i].norm == y[j].norm && dp[i * w + j] == dp[(i + 1) * w + j + 1] + 1)
+			map[i++] = (int32_t)j++;
+		else if (dp[(i + 1) * w + j] >= dp[i * w + j + 1])
+			i++;
+		else
+			j++;
+	}
+	free(dp);
+	return 0;
+}
+
+/*
+ * The parameters a merged helper would take: positions of the largest
+ * member where every other member has a matching token with other text.
+ * Positions varying the same way (the same tuple of texts) are one parameter.
+ */
+static void family_varying(struct builder *b, struct dup_group *g, struct file_facts *const *files,
+			   struct srcfile *cache, const struct dup_options *opt)
+{
+	size_t rep = 0, nm = g->nmembers, nparams = 0;
+	const struct file_facts *rf;
+	const struct fact_token *rt;
+	uint32_t rn;
+	int32_t **maps;
+	uint32_t (*tuples)[2] = NULL; /* first position, hash of the tuple */
+	size_t alloc_tuples = 0;
+
+	for (size_t i = 1; i < nm; i++)
+		if (g->members[i].tok_end - g->members[i].tok_start >
+		    g->members[rep].tok_end - g->members[rep].tok_start)
+			rep = i;
+	rf = files[g->members[rep].file];
+	rt = rf->tokens + g->members[rep].tok_start;
+	rn = g->members[rep].tok_end - g->members[rep].tok_start;
+	maps = xcalloc(nm, sizeof(*maps));
+	for (size_t i = 0; i < nm; i++) {
+		const struct dup_member *m = &g->members[i];
+		maps[i] = xmalloc((rn ? rn : 1) * sizeof(**maps));
+		if (i == rep) {
+			for (uint32_t k = 0; k < rn; k++)
+				maps[i][k] = (int32_t)k;
+			continue;
+		}
+		if (align(rt, rn, files[m->file]->tokens + m->tok_start, m->tok_end - m->tok_start,
+			  maps[i]) < 0)
+			goto out;
+	}
+	for (uint32_t k = 0; k < rn && nparams < FAMILY_MAX_VARYING; k++) {
+		uint64_t h = 0x9e3779b97f4a7c15ull;
+		int differ = 0, all = 1;
+		size_t t;
+		for (size_t i = 0; i < nm; i++) {
+			const struct fact_token *mt;
+			if (maps[i][k] < 0) {
+				all = 0;
+				break;
+			}
+			mt = files[g->members[i].file]->tokens + g->members[i].tok_start + maps[i][k];
+			differ |= mt->exact != rt[k].exact;
+			h = (h ^ mt->exact) * 0x100000001b3ull;
+		}
+		if (!all || !differ)
+			continue;
+		/*
+		 * A value shared by nearly all members, with a few exceptions,
+		 * is reordered keywords or one odd member, not a parameter.
+		 */
+		if (nm > 10) {
+			size_t major = 0;
+			for (size_t i = 0; i < nm; i++) {
+				uint32_t e = files[g->members[i].file]
+						     ->tokens[g->members[i].tok_start + (uint32_t)maps[i][k]]
+						     .exact;
+				size_t cnt = 0;
+				for (size_t j = 0; j < nm; j++)
+					cnt += files[g->members[j].file]
+						       ->tokens[g->members[j].tok_start + (uint32_t)maps[j][k]]
+						       .exact == e;
+				major = cnt > major ? cnt : major;
+			}
+			if ((nm - major) * 10 < nm)
+				continue;
+		}
+		for (t = 0; t < nparams; t++)
+			if (tuples[t][1] == (uint32_t)h)
+				break;
+		if (t < nparams)
+			continue;
+		ALLOC_GROW(tuples, nparams + 1, alloc_tuples);
+		tuples[nparams][0] = k;
+		tuples[nparams][1] = (uint32_t)h;
+		nparams++;
+	}
+	if (!nparams)
+		goto out;
+	g->varying = arena_alloc(b->r->arena, nparams * sizeof(*g->varying));
+	g->nvarying = nparams;
+	for (size_t p = 0; p < nparams; p++) {
+		struct dup_varying *v = &g->varying[p];
+		v->text = arena_alloc(b->r->arena, nm * sizeof(*v->text));
+		v->line = arena_alloc(b->r->arena, nm * sizeof(*v->line));
+		for (size_t i = 0; i < nm; i++) {
+			const struct dup_member *m = &g->members[i];
+			uint32_t ti = m->tok_start + (uint32_t)maps[i][tuples[p][0]];
+			v->line[i] = (int)files[m->file]->tokens[ti].line;
+			v->text[i] = opt->read_sources ? token_text(b->r->arena, cache, files[m->file],
+								    m->file, ti)
+						       : NULL;
+		}
+	}
+out:
+	for (size_t i = 0; i < nm; i++)
+		free(maps[i]);
+	free(maps);
+	free(tuples);
+}
+
+/* --- grouping ---------------------------------------------------------------- */
+
+static void emit_family(struct builder *b, struct file_facts *const *files, size_t nfiles,
+			const struct cand *cands, uint32_t *idx, size_t n, int sim,
+			struct import_index *ix, struct srcfile *cache, const struct dup_options *opt)
+{
+	struct dup_group *g;
+	struct dup_member *m = arena_alloc(b->r->arena, n * sizeof(*m));
+	size_t total = 0, best = 0, best_count = 0;
+	struct strbuf fp = STRBUF_INIT;
+	int maxlines = 0;
+
+	(void)nfiles;
+	for (size_t i = 0; i < n; i++) {
+		const struct cand *cd = &cands[idx[i]];
+		m[i].file = cd->file;
+		m[i].path = files[cd->file]->path;
+		m[i].start_line = cd->fn->line;
+		m[i].end_line = cd->fn->end_line;
+		m[i].function = cd->fn->name;
+		m[i].tok_start = cd->fn->tok_start;
+		m[i].tok_end = cd->fn->tok_end;
+	}
+	qsort(m, n, sizeof(*m), cmp_member);
+	for (size_t i = 0; i < n; i++) {
+		int lines = m[i].end_line - m[i].start_line + 1;
+		total += m[i].tok_end - m[i].tok_start;
+		if (m[i].tok_end - m[i].tok_start > m[best].tok_end - m[best].tok_start)
+			best = i;
+		maxlines = lines > maxlines ? lines : maxlines;
+	}
+	if (opt->min_lines > 0 && maxlines < opt->min_lines)
+		return;
+	g = add_group(b);
+	g->kind = DUP_FAMILY;
+	g->similarity = sim;
+	g->tokens = m[best].tok_end - m[best].tok_start;
+	g->lines = maxlines;
+	g->removable = total - g->tokens;
+	g->members = m;
+	g->nmembers = n;
+	/* idx follows cands order; re-sort it like the members for the name and home */
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i; k < n; k++)
+			if (cands[idx[k]].fn->tok_start == m[i].tok_start &&
+			    cands[idx[k]].file == m[i].file) {
+				uint32_t tmp = idx[i];
+				idx[i] = idx[k];
+				idx[k] = tmp;
+				break;
+			}
+	g->name = family_name(b->r->arena, cands, idx, n);
+	sb_init(&fp);
+	for (size_t i = 0; i < n; i++) {
+		const struct cand *cd = &cands[idx[i]];
+		char *mod = member_module(files[cd->file]);
+		size_t cnt = count_importers(ix, files, cd, mod);
+		if (!g->home || cnt > best_count) {
+			g->home = files[cd->file]->lang == LANG_C ? files[cd->file]->path
+								  : arena_strdup(b->r->arena, mod);
+			best_count = cnt;
+		}
+		free(mod);
+		sb_addf(&fp, "%s:%s\n", m[i].path, m[i].function);
+	}
+	g->fingerprint = hash64(fp.buf, fp.len);
+	sb_release(&fp);
+	family_varying(b, g, files, cache, opt);
+	group_finish(g, files, opt);
+}
+
+static void find_families(struct builder *b, struct file_facts *const *files, size_t nfiles,
+			  const struct dup_options *opt)
+{
+	struct cand *cands = NULL;
+	struct keyed *keyed = NULL;
+	struct edge *edges = NULL;
+	size_t ncand = 0, alloc_cand = 0, nkeyed = 0, alloc_keyed = 0, nedges = 0, alloc_edges = 0;
+	size_t *parent, *bucket = NULL, alloc_bucket = 0;
+	int *minsim;
+	int t = opt->min_similarity;
+	struct import_index ix;
+	struct srcfile *cache;
+
+	for (size_t f = 0; f < nfiles; f++) {
+		const struct file_facts *ff = files[f];
+		for (size_t i = 0; i < ff->nfuncs; i++) {
+			const struct fact_func *fn = &ff->funcs[i];
+			const char *base;
+			struct cand *cd;
+			if (!fn->name || fn->tok_start > fn->tok_end || fn->tok_end > ff->ntokens)
+				continue;
+			base = strrchr(fn->name, '.') ? strrchr(fn->name, '.') + 1 : fn->name;
+			if (boilerplate(ff, fn, base))
+				continue;
+			ALLOC_GROW(cands, ncand + 1, alloc_cand);
+			cd = &cands[ncand++];
+			cd->file = f;
+			cd->fn = fn;
+			cd->base = base;
+			cd->ntokens = fn->tok_end - fn->tok_start;
+			cand_sets(cd, ff);
+		}
+	}
+	b->r->stats.functions = ncand;
+	for (size_t i = 0; i < ncand; i++) {
+		uint64_t keys[2];
+		int nk = name_keys(cands[i].base, keys);
+		for (int k = 0; k < nk; k++) {
+			ALLOC_GROW(keyed, nkeyed + 1, alloc_keyed);
+			keyed[nkeyed++] = (struct keyed){keys[k], (uint32_t)i};
+		}
+	}
+	if (nkeyed)
+		qsort(keyed, nkeyed, sizeof(*keyed), cmp_keyed);
+
+	/* Compare within each name bucket; Jaccard >= t needs sizes within a factor t. */
+	for (size_t i = 0; i < nkeyed;) {
+		size_t j = i, nb = 0;
+		while (j < nkeyed && keyed[j].key == keyed[i].key)
+			j++;
+		ALLOC_GROW(bucket, j - i, alloc_bucket);
+		for (size_t k = i; k < j; k++)
+			bucket[nb++] = keyed[k].cand;
+		for (size_t x = 1; x < nb; x++) { /* insertion sort by shingle count */
+			size_t v = bucket[x], y = x;
+			while (y > 0 && cands[bucket[y - 1]].nshingles > cands[v].nshingles) {
+				bucket[y] = bucket[y - 1];
+				y--;
+			}
+			bucket[y] = v;
+		}
+		for (size_t x = 0; x < nb; x++)
+			for (size_t y = x + 1; y < nb; y++) {
+				const struct cand *cx = &cands[bucket[x]], *cy = &cands[bucket[y]];
+				int sim;
+				if ((uint64_t)cx->nshingles * 100 < (uint64_t)cy->nshingles * (uint64_t)t)
+					break;
+				if (cx->file == cy->file && !strcmp(cx->fn->name, cy->fn->name))
+					continue; /* one function defined twice (platform alternatives) */
+				sim = jaccard(cx->shingles, cx->nshingles, cy->shingles, cy->nshingles);
+				if (sim < t || jaccard(cx->vocab, cx->nvocab, cy->vocab, cy->nvocab) <
+						       FAMILY_MIN_VOCAB)
+					continue;
+				ALLOC_GROW(edges, nedges + 1, alloc_edges);
+				edges[nedges++] = (struct edge){
+					(uint32_t)(bucket[x] < bucket[y] ? bucket[x] : bucket[y]),
+					(uint32_t)(bucket[x] < bucket[y] ? bucket[y] : bucket[x]), sim};
+			}
+		i = j;
+	}
+	free(bucket);
+	free(keyed);
+
+	/* Kruskal: strongest links first; a family's similarity is its weakest link. */
+	if (nedges)
+		qsort(edges, nedges, sizeof(*edges), cmp_edge);
+	parent = xmalloc((ncand ? ncand : 1) * sizeof(*parent));
+	minsim = xmalloc((ncand ? ncand : 1) * sizeof(*minsim));
+	for (size_t i = 0; i < ncand; i++) {
+		parent[i] = i;
+		minsim[i] = 100;
+	}
+	for (size_t e = 0; e < nedges; e++) {
+		size_t ra = uf_find(parent, edges[e].a), rb = uf_find(parent, edges[e].b);
+		if (ra == rb)
+			continue;
+		parent[rb] = ra;
+		minsim[ra] = edges[e].sim < minsim[ra] ? edges[e].sim : minsim[ra];
+		minsim[ra] = minsim[rb] < minsim[ra] ? minsim[rb] : minsim[ra];
+	}
+	free(edges);
+
+	import_index_build(&ix, files, nfiles);
+	cache = xcalloc(nfiles ? nfiles : 1, sizeof(*cache));
+	{
+		/* members of each root, in candidate order */
+		struct keyed *byroot = xmalloc((ncand ? ncand : 1) * sizeof(*byroot));
+		uint32_t *idx = xmalloc((ncand ? ncand : 1) * sizeof(*idx));
+		for (size_t i = 0; i < ncand; i++)
+			byroot[i] = (struct keyed){uf_find(parent, i), (uint32_t)i};
+		if (ncand)
+			qsort(byroot, ncand, sizeof(*byroot), cmp_keyed);
+		for (size_t i = 0; i < ncand;) {
+			size_t j = i;
+			while (j < ncand && byroot[j].key == byroot[i].key)
+				j++;
+			if (j - i >= 2) {
+				for (size_t k = i; k < j; k++)
+					idx[k - i] = byroot[k].cand;
+				emit_family(b, files, nfiles, cands, idx, j - i, minsim[byroot[i].key],
+					    &ix, cache, opt);
+			}
+			i = j;
+		}
+		free(byroot);
+		free(idx);
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		free(cache[i].buf);
+		free(cache[i].lines);
+	}
+	free(cache);
+	import_index_release(&ix);
+	free(parent);
+	free(minsim);
+	for (size_t i = 0; i < ncand; i++) {
+		free(cands[i].shingles);
+		free(cands[i].vocab);
+	}
+	free(cands);
+}
+
+/* ---------------------------------------------------------------------- */
 
 static int cmp_group(const void *a, const void *b)
 {
@@ -741,6 +1641,8 @@ void dups_find(struct dup_result *r, struct file_facts *const *files, size_t nfi
 	memset(r, 0, sizeof(*r));
 	r->arena = arena_new();
 	find_clones(&b, files, nfiles, opt);
+	if (opt->families)
+		find_families(&b, files, nfiles, opt);
 	if (r->ngroups)
 		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
 }

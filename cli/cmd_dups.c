@@ -17,6 +17,7 @@
 
 #define SECTION "unravel:dups"
 #define TEXT_MAX_LINES 30 /* source lines shown per group without -v */
+#define TEXT_MAX_VALUES 6 /* values shown per varying token without -v */
 
 static const char *const formats[] = {"text", "json", "sarif", NULL};
 
@@ -142,8 +143,11 @@ static void text_group(FILE *f, const struct dup_group *g, size_t no, const stru
 		if (g->home)
 			fprintf(f, "  suggested home: %s\n", g->home);
 		for (size_t v = 0; v < g->nvarying; v++) {
+			size_t shown = g->nmembers;
+			if (!verbose && shown > TEXT_MAX_VALUES)
+				shown = TEXT_MAX_VALUES;
 			fprintf(f, "  varies:");
-			for (size_t i = 0; i < g->nmembers; i++) {
+			for (size_t i = 0; i < shown; i++) {
 				const char *t = g->varying[v].text[i];
 				fprintf(f, "%s", i ? " | " : " ");
 				if (t)
@@ -151,6 +155,8 @@ static void text_group(FILE *f, const struct dup_group *g, size_t no, const stru
 				else
 					fprintf(f, "line %d", g->varying[v].line[i]);
 			}
+			if (shown < g->nmembers)
+				fprintf(f, " | ... (%zu more)", g->nmembers - shown);
 			fputc('\n', f);
 		}
 	}

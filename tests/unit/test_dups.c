@@ -45,8 +45,8 @@ static void add_tokens(struct file_facts *ff, const char *src, int *line)
 		t->exact = h32(start, (size_t)(p - start));
 		if (islower((unsigned char)*start) || *start == '_')
 			t->norm = h32("<id>", 4);
-		else if (isdigit((unsigned char)*start))
-			t->norm = h32("<num>", 5);
+		else if (isdigit((unsigned char)*start) || *start == '\'')
+			t->norm = h32("<lit>", 5);
 		else
 			t->norm = t->exact;
 		t->line = (uint32_t)*line;
@@ -106,6 +106,21 @@ static void add_func(struct file_facts *ff, const char *name, int line, int end_
 		if ((int)ff->tokens[i].line <= end_line)
 			fn->tok_end = (uint32_t)i + 1;
 	}
+}
+
+/* A function whose header is on line `line` and body on the lines after it, up to end_line. */
+static void add_def(struct file_facts *ff, const char *name, const char *cls, int line, int end_line)
+{
+	struct fact_func *fn;
+	add_func(ff, name, line, end_line);
+	fn = &ff->funcs[ff->nfuncs - 1];
+	fn->cls = cls ? facts_str(ff, cls) : NULL;
+	fn->tok_start = fn->tok_end;
+	for (size_t i = 0; i < ff->ntokens; i++)
+		if ((int)ff->tokens[i].line > line) {
+			fn->tok_start = (uint32_t)i;
+			break;
+		}
 }
 
 static void free_all(struct file_facts **files, size_t n)
@@ -423,6 +438,164 @@ static void test_deterministic_and_empty(void **state)
 	free_all(files, 2);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Families                                                            */
+
+static const struct dup_group *find_family(const struct dup_result *r)
+{
+	for (size_t i = 0; i < r->ngroups; i++)
+		if (r->groups[i].kind == DUP_FAMILY)
+			return &r->groups[i];
+	return NULL;
+}
+
+/* def NAME ( period ) : / body with one literal that differs */
+static struct file_facts *helper_file(const char *path, const char *name, const char *lit,
+				      const char *extra)
+{
+	char *body = seq(61, 25, "");
+	char *head = xstrfmt("DEF %s ( period ) :\n", name);
+	char *ret = xstrfmt("\nRETURN fetch ( %s , period , v1 )\n", lit);
+	const char *parts[] = {head, body, ret, extra ? extra : ""};
+	struct file_facts *ff = mk(path, parts, 4);
+	add_def(ff, name, NULL, 1, 1 + count_lines(body) + 2);
+	free(body), free(head), free(ret);
+	return ff;
+}
+
+static void test_family_of_three(void **state)
+{
+	struct file_facts *files[4];
+	struct dup_options opt;
+	struct dup_result r;
+	const struct dup_group *g;
+	struct fact_import *imp;
+	(void)state;
+
+	files[0] = helper_file("feeds/market.py", "get_market_data", "'SPX'", NULL);
+	files[1] = helper_file("feeds/options.py", "get_option_data", "'OPT'", NULL);
+	files[2] = helper_file("feeds/vix.py", "get_vix_data", "'VIX'", NULL);
+	files[3] = facts_new("strategy.py", LANG_PYTHON);
+	imp = facts_add_import(files[3]);
+	imp->module = facts_str(files[3], "feeds.vix");
+	imp->name = facts_str(files[3], "get_vix_data");
+	imp->line = 1;
+	dup_options_init(&opt);
+	opt.read_sources = 0;
+	opt.min_tokens = 500; /* no clones */
+	dups_find(&r, files, 4, &opt);
+	g = find_family(&r);
+	assert_non_null(g);
+	assert_int_equal(count_kind(&r, DUP_FAMILY), 1);
+	assert_int_equal(g->nmembers, 3);
+	assert_string_equal(g->name, "get_*_data");
+	assert_int_equal(g->similarity, 100);
+	assert_string_equal(g->members[0].function, "get_market_data");
+	assert_string_equal(g->members[2].path, "feeds/vix.py");
+	assert_int_equal(g->members[0].start_line, 1);
+	assert_int_equal(g->tokens, files[0]->funcs[0].tok_end - files[0]->funcs[0].tok_start);
+	assert_int_equal(g->removable, 2 * g->tokens);
+	/* the module its callers import */
+	assert_string_equal(g->home, "feeds.vix");
+	/* one parameter: the literal, on the last line of each body */
+	assert_int_equal(g->nvarying, 1);
+	assert_int_equal(g->varying[0].line[0], g->members[0].end_line);
+	assert_null(g->varying[0].text[0]);
+	assert_int_equal(g->allowed, 0);
+	dups_release(&r);
+
+	/* without importers, the first member's module */
+	files[3]->nimports = 0;
+	dups_find(&r, files, 4, &opt);
+	assert_string_equal(find_family(&r)->home, "feeds.market");
+	dups_release(&r);
+
+	/* allowed by name */
+	{
+		const char *allow[] = {"get_*_data"};
+		opt.allow = allow;
+		opt.nallow = 1;
+		dups_find(&r, files, 4, &opt);
+		assert_int_equal(find_family(&r)->allowed, 1);
+		dups_release(&r);
+		opt.nallow = 0;
+	}
+
+	/* families off */
+	opt.families = 0;
+	dups_find(&r, files, 4, &opt);
+	assert_null(find_family(&r));
+	dups_release(&r);
+	free_all(files, 4);
+}
+
+static void test_family_boilerplate(void **state)
+{
+	struct file_facts *files[2];
+	struct dup_options opt;
+	struct dup_result r;
+	(void)state;
+	dup_options_init(&opt);
+	opt.read_sources = 0;
+	opt.min_tokens = 500;
+
+	/* dunder methods are never a family */
+	files[0] = helper_file("a.py", "__init__", "'a'", NULL);
+	files[1] = helper_file("b.py", "__init__", "'b'", NULL);
+	dups_find(&r, files, 2, &opt);
+	assert_null(find_family(&r));
+	dups_release(&r);
+	free_all(files, 2);
+
+	/* different names (no shared stem): not a family even with equal bodies */
+	files[0] = helper_file("a.py", "alpha", "'a'", NULL);
+	files[1] = helper_file("b.py", "omega", "'b'", NULL);
+	dups_find(&r, files, 2, &opt);
+	assert_null(find_family(&r));
+	dups_release(&r);
+	free_all(files, 2);
+
+	/* the same name in two modules: a family */
+	files[0] = helper_file("a.py", "calculate_position_size", "'a'", NULL);
+	files[1] = helper_file("b.py", "calculate_position_size", "'b'", NULL);
+	dups_find(&r, files, 2, &opt);
+	assert_non_null(find_family(&r));
+	assert_string_equal(find_family(&r)->name, "calculate_position_size");
+	dups_release(&r);
+	free_all(files, 2);
+
+	/* a trivial getter */
+	{
+		const char *pa[] = {"DEF get_x ( ) :\nRETURN self . x\n"};
+		const char *pb[] = {"DEF get_y ( ) :\nRETURN self . x\n"};
+		files[0] = mk("a.py", pa, 1);
+		files[1] = mk("b.py", pb, 1);
+		add_def(files[0], "get_x", NULL, 1, 2);
+		add_def(files[1], "get_y", NULL, 1, 2);
+		dups_find(&r, files, 2, &opt);
+		assert_null(find_family(&r));
+		dups_release(&r);
+		free_all(files, 2);
+	}
+
+	/* same shape, different vocabulary: below the bar */
+	{
+		char *b1 = seq(71, 30, ""), *b2 = seq(71, 30, "_other");
+		const char *pa[] = {"DEF get_x ( ) :\n", b1}, *pb[] = {"DEF get_y ( ) :\n", b2};
+		files[0] = mk("a.py", pa, 2);
+		files[1] = mk("b.py", pb, 2);
+		add_def(files[0], "get_x", NULL, 1, 20);
+		add_def(files[1], "get_y", NULL, 1, 20);
+		dups_find(&r, files, 2, &opt);
+		assert_null(find_family(&r));
+		/* below the similarity threshold when one body is half the other */
+		dups_release(&r);
+		free_all(files, 2);
+		free(b1), free(b2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +608,8 @@ int main(void)
 		cmocka_unit_test(test_table_copied),
 		cmocka_unit_test(test_allowed),
 		cmocka_unit_test(test_deterministic_and_empty),
+		cmocka_unit_test(test_family_of_three),
+		cmocka_unit_test(test_family_boilerplate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
