@@ -164,21 +164,35 @@ static int is_name(const struct ctx *c, const struct pytok *t, const char *s)
 	return t->kind == PT_NAME && tok_is(c, t, s);
 }
 
+/* Python's hard keywords (soft ones - match, case, type, _ - are names). */
 static int is_keyword(const char *s, size_t n)
 {
-	static const char *const kw[] = {
-		"False", "None", "True", "and", "as", "assert", "async", "await", "break",
-		"class", "continue", "def", "del", "elif", "else", "except", "finally", "for",
-		"from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
-		"pass", "raise", "return", "try", "while", "with", "yield", NULL,
-	};
-	if (n < 2 || n > 8 || (!(s[0] >= 'a' && s[0] <= 'z') && s[0] != 'F' && s[0] != 'N' &&
-			       s[0] != 'T'))
+#define KW(k) (n == sizeof(k) - 1 && !memcmp(s, k, n))
+	if (n < 2 || n > 8)
 		return 0;
-	for (int i = 0; kw[i]; i++)
-		if (strlen(kw[i]) == n && !memcmp(kw[i], s, n))
-			return 1;
-	return 0;
+	switch (s[0]) {
+	case 'F': return KW("False");
+	case 'N': return KW("None");
+	case 'T': return KW("True");
+	case 'a': return KW("and") || KW("as") || KW("assert") || KW("async") || KW("await");
+	case 'b': return KW("break");
+	case 'c': return KW("class") || KW("continue");
+	case 'd': return KW("def") || KW("del");
+	case 'e': return KW("elif") || KW("else") || KW("except");
+	case 'f': return KW("finally") || KW("for") || KW("from");
+	case 'g': return KW("global");
+	case 'i': return KW("if") || KW("import") || KW("in") || KW("is");
+	case 'l': return KW("lambda");
+	case 'n': return KW("nonlocal") || KW("not");
+	case 'o': return KW("or");
+	case 'p': return KW("pass");
+	case 'r': return KW("raise") || KW("return");
+	case 't': return KW("try");
+	case 'w': return KW("while") || KW("with");
+	case 'y': return KW("yield");
+	default: return 0;
+	}
+#undef KW
 }
 
 static struct block *top(struct ctx *c)

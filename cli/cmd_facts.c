@@ -9,162 +9,6 @@
 
 #include <string.h>
 
-/*
- * A JSON string; bytes that are not UTF-8 (a file decoded by a coding
- * cookie never has them, but a frontend's recovery might) become '?'
- * rather than making jansson refuse the value.
- */
-static json_t *jstr(const char *s)
-{
-	json_t *j;
-	char *copy;
-	if (!s)
-		return json_null();
-	j = json_string(s);
-	if (j)
-		return j;
-	copy = xstrdup(s);
-	for (char *p = copy; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			*p = '?';
-	j = json_string(copy);
-	free(copy);
-	return j ? j : json_null();
-}
-
-static json_t *imports_json(const struct file_facts *ff)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < ff->nimports; i++) {
-		const struct fact_import *im = &ff->imports[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "module", jstr(im->module));
-		json_object_set_new(o, "name", jstr(im->name));
-		json_object_set_new(o, "level", json_integer(im->level));
-		json_object_set_new(o, "line", json_integer(im->line));
-		json_object_set_new(o, "col", json_integer(im->col));
-		json_object_set_new(o, "scope", json_string(scope_name(im->scope)));
-		json_object_set_new(o, "text", jstr(im->text));
-		if (ff->lang == LANG_C) {
-			json_object_set_new(o, "resolved", jstr(im->resolved));
-			json_object_set_new(o, "tus", jstr(im->tus));
-			json_object_set_new(o, "angled", json_boolean(im->angled));
-		}
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static json_t *classes_json(const struct file_facts *ff)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < ff->nclasses; i++) {
-		const struct fact_class *k = &ff->classes[i];
-		json_t *o = json_object(), *b = json_array();
-		json_object_set_new(o, "name", jstr(k->name));
-		json_object_set_new(o, "line", json_integer(k->line));
-		json_object_set_new(o, "col", json_integer(k->col));
-		json_object_set_new(o, "end_line", json_integer(k->end_line));
-		for (int j = 0; j < k->nbases; j++)
-			json_array_append_new(b, jstr(k->bases[j]));
-		json_object_set_new(o, "bases", b);
-		json_object_set_new(o, "is_protocol", json_boolean(k->is_protocol));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static json_t *funcs_json(const struct file_facts *ff)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < ff->nfuncs; i++) {
-		const struct fact_func *f = &ff->funcs[i];
-		json_t *o = json_object(), *p = json_array();
-		json_object_set_new(o, "name", jstr(f->name));
-		json_object_set_new(o, "class", jstr(f->cls));
-		json_object_set_new(o, "line", json_integer(f->line));
-		json_object_set_new(o, "col", json_integer(f->col));
-		json_object_set_new(o, "end_line", json_integer(f->end_line));
-		for (int j = 0; j < f->nparams; j++) {
-			json_t *q = json_object();
-			json_object_set_new(q, "name", jstr(f->params[j].name));
-			json_object_set_new(q, "annotation", jstr(f->params[j].annotation));
-			json_object_set_new(q, "has_default", json_boolean(f->params[j].has_default));
-			json_array_append_new(p, q);
-		}
-		json_object_set_new(o, "params", p);
-		json_object_set_new(o, "tokens", json_integer((json_int_t)(f->tok_end - f->tok_start)));
-		json_object_set_new(o, "tok_start", json_integer(f->tok_start));
-		json_object_set_new(o, "placeholder", json_boolean(f->placeholder));
-		json_object_set_new(o, "abstract", json_boolean(f->abstract));
-		json_object_set_new(o, "static", json_boolean(f->is_static));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static json_t *refs_json(const struct file_facts *ff)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < ff->nrefs; i++) {
-		const struct fact_ref *r = &ff->refs[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "kind", json_string(ref_kind_name(r->kind)));
-		json_object_set_new(o, "class", jstr(r->cls));
-		json_object_set_new(o, "func", jstr(r->func));
-		json_object_set_new(o, "host", jstr(r->host));
-		json_object_set_new(o, "attr", jstr(r->attr));
-		json_object_set_new(o, "value", jstr(r->value));
-		json_object_set_new(o, "line", json_integer(r->line));
-		json_object_set_new(o, "col", json_integer(r->col));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static json_t *notes_json(const struct file_facts *ff)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < ff->nnotes; i++) {
-		const struct fact_note *n = &ff->notes[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "kind", json_string(n->kind == NOTE_TODO ? "todo"
-								   : "allow_duplicate"));
-		json_object_set_new(o, "line", json_integer(n->line));
-		json_object_set_new(o, "col", json_integer(n->col));
-		json_object_set_new(o, "text", jstr(n->text));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static json_t *file_json(const struct file_facts *ff, int verbose)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "path", jstr(ff->path));
-	json_object_set_new(o, "lang", json_string(lang_name(ff->lang)));
-	json_object_set_new(o, "parse_errors", json_integer(ff->parse_errors));
-	json_object_set_new(o, "imports", imports_json(ff));
-	json_object_set_new(o, "classes", classes_json(ff));
-	json_object_set_new(o, "funcs", funcs_json(ff));
-	json_object_set_new(o, "refs", refs_json(ff));
-	json_object_set_new(o, "notes", notes_json(ff));
-	if (verbose) {
-		json_t *t = json_array();
-		for (size_t i = 0; i < ff->ntokens; i++) {
-			json_t *e = json_array();
-			json_array_append_new(e, json_integer(ff->tokens[i].exact));
-			json_array_append_new(e, json_integer(ff->tokens[i].norm));
-			json_array_append_new(e, json_integer(ff->tokens[i].line));
-			json_array_append_new(t, e);
-		}
-		json_object_set_new(o, "tokens", t);
-	} else {
-		json_object_set_new(o, "tokens", json_integer((json_int_t)ff->ntokens));
-	}
-	return o;
-}
-
 #define S(x) ((x) ? (x) : "-")
 
 static void file_text(const struct file_facts *ff, FILE *f, int verbose)
@@ -210,6 +54,317 @@ static void file_text(const struct file_facts *ff, FILE *f, int verbose)
 				ff->tokens[i].norm);
 }
 
+/*
+ * A minimal JSON writer producing exactly what jansson's json_dumps() does
+ * with JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII (keys are written
+ * in sorted order by the callers below). The "files" array of a large tree
+ * is tens of megabytes; building it as a jansson tree took most of the run
+ * time, so facts are written straight into a buffer instead.
+ */
+struct jw {
+	struct strbuf *sb;
+	int depth;
+	int empty[64]; /* container at this depth has no element yet */
+};
+
+static void jw_indent(struct jw *w)
+{
+	sb_addc(w->sb, '\n');
+	for (int i = 0; i < w->depth; i++)
+		sb_add(w->sb, "  ", 2);
+}
+
+/* Before a value or key in the current container. */
+static void jw_next(struct jw *w)
+{
+	if (w->depth == 0)
+		return;
+	if (!w->empty[w->depth])
+		sb_addc(w->sb, ',');
+	w->empty[w->depth] = 0;
+	jw_indent(w);
+}
+
+static void jw_open(struct jw *w, char c)
+{
+	sb_addc(w->sb, c);
+	w->depth++;
+	w->empty[w->depth] = 1;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	int empty = w->empty[w->depth];
+	w->depth--;
+	if (!empty)
+		jw_indent(w);
+	sb_addc(w->sb, c);
+}
+
+static void jw_string(struct jw *w, const char *s)
+{
+	struct strbuf *sb = w->sb;
+	const unsigned char *p = (const unsigned char *)s;
+	if (!s) {
+		sb_adds(sb, "null");
+		return;
+	}
+	sb_addc(sb, '"');
+	while (*p) {
+		unsigned c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			const unsigned char *q = p;
+			while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+				q++;
+			sb_add(sb, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		p++;
+		switch (c) {
+		case '"': sb_adds(sb, "\\\""); continue;
+		case '\\': sb_adds(sb, "\\\\"); continue;
+		case '\b': sb_adds(sb, "\\b"); continue;
+		case '\f': sb_adds(sb, "\\f"); continue;
+		case '\n': sb_adds(sb, "\\n"); continue;
+		case '\r': sb_adds(sb, "\\r"); continue;
+		case '\t': sb_adds(sb, "\\t"); continue;
+		}
+		if (c < 0x20) {
+			sb_addf(sb, "\\u%04X", c);
+			continue;
+		}
+		{
+			/* UTF-8 sequence -> \uXXXX (surrogate pair above U+FFFF); a bad byte -> '?' */
+			int need = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : -1;
+			uint32_t cp = need == 3 ? c & 7 : need == 2 ? c & 15 : c & 31;
+			int ok = need > 0;
+			for (int k = 0; ok && k < need; k++) {
+				if ((p[k] & 0xc0) != 0x80)
+					ok = 0;
+				else
+					cp = (cp << 6) | (p[k] & 0x3f);
+			}
+			if (ok && ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+				   (need == 3 && (cp < 0x10000 || cp > 0x10ffff))))
+				ok = 0;
+			if (!ok) {
+				sb_addc(sb, '?');
+				continue;
+			}
+			p += need;
+			if (cp >= 0x10000) {
+				cp -= 0x10000;
+				sb_addf(sb, "\\u%04X\\u%04X", 0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
+			} else {
+				sb_addf(sb, "\\u%04X", cp);
+			}
+		}
+	}
+	sb_addc(sb, '"');
+}
+
+static void jw_key(struct jw *w, const char *k)
+{
+	jw_next(w);
+	jw_string(w, k);
+	sb_add(w->sb, ": ", 2);
+}
+
+static void kv_str(struct jw *w, const char *k, const char *v)
+{
+	jw_key(w, k);
+	jw_string(w, v);
+}
+
+static void kv_int(struct jw *w, const char *k, long long v)
+{
+	jw_key(w, k);
+	sb_addf(w->sb, "%lld", v);
+}
+
+static void kv_bool(struct jw *w, const char *k, int v)
+{
+	jw_key(w, k);
+	sb_adds(w->sb, v ? "true" : "false");
+}
+
+/* One file's facts, keys in sorted order. */
+static void file_json(struct jw *w, const struct file_facts *ff, int verbose)
+{
+	jw_open(w, '{');
+	jw_key(w, "classes");
+	jw_open(w, '[');
+	for (size_t i = 0; i < ff->nclasses; i++) {
+		const struct fact_class *k = &ff->classes[i];
+		jw_next(w);
+		jw_open(w, '{');
+		jw_key(w, "bases");
+		jw_open(w, '[');
+		for (int j = 0; j < k->nbases; j++) {
+			jw_next(w);
+			jw_string(w, k->bases[j]);
+		}
+		jw_close(w, ']');
+		kv_int(w, "col", k->col);
+		kv_int(w, "end_line", k->end_line);
+		kv_bool(w, "is_protocol", k->is_protocol);
+		kv_int(w, "line", k->line);
+		kv_str(w, "name", k->name);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_key(w, "funcs");
+	jw_open(w, '[');
+	for (size_t i = 0; i < ff->nfuncs; i++) {
+		const struct fact_func *f = &ff->funcs[i];
+		jw_next(w);
+		jw_open(w, '{');
+		kv_bool(w, "abstract", f->abstract);
+		kv_str(w, "class", f->cls);
+		kv_int(w, "col", f->col);
+		kv_int(w, "end_line", f->end_line);
+		kv_int(w, "line", f->line);
+		kv_str(w, "name", f->name);
+		jw_key(w, "params");
+		jw_open(w, '[');
+		for (int j = 0; j < f->nparams; j++) {
+			jw_next(w);
+			jw_open(w, '{');
+			kv_str(w, "annotation", f->params[j].annotation);
+			kv_bool(w, "has_default", f->params[j].has_default);
+			kv_str(w, "name", f->params[j].name);
+			jw_close(w, '}');
+		}
+		jw_close(w, ']');
+		kv_bool(w, "placeholder", f->placeholder);
+		kv_bool(w, "static", f->is_static);
+		kv_int(w, "tok_start", f->tok_start);
+		kv_int(w, "tokens", (long long)f->tok_end - (long long)f->tok_start);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_key(w, "imports");
+	jw_open(w, '[');
+	for (size_t i = 0; i < ff->nimports; i++) {
+		const struct fact_import *im = &ff->imports[i];
+		int c = ff->lang == LANG_C;
+		jw_next(w);
+		jw_open(w, '{');
+		if (c)
+			kv_bool(w, "angled", im->angled);
+		kv_int(w, "col", im->col);
+		kv_int(w, "level", im->level);
+		kv_int(w, "line", im->line);
+		kv_str(w, "module", im->module);
+		kv_str(w, "name", im->name);
+		if (c)
+			kv_str(w, "resolved", im->resolved);
+		kv_str(w, "scope", scope_name(im->scope));
+		kv_str(w, "text", im->text);
+		if (c)
+			kv_str(w, "tus", im->tus);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	kv_str(w, "lang", lang_name(ff->lang));
+	jw_key(w, "notes");
+	jw_open(w, '[');
+	for (size_t i = 0; i < ff->nnotes; i++) {
+		const struct fact_note *n = &ff->notes[i];
+		jw_next(w);
+		jw_open(w, '{');
+		kv_int(w, "col", n->col);
+		kv_str(w, "kind", n->kind == NOTE_TODO ? "todo" : "allow_duplicate");
+		kv_int(w, "line", n->line);
+		kv_str(w, "text", n->text);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	kv_int(w, "parse_errors", ff->parse_errors);
+	kv_str(w, "path", ff->path);
+	jw_key(w, "refs");
+	jw_open(w, '[');
+	for (size_t i = 0; i < ff->nrefs; i++) {
+		const struct fact_ref *r = &ff->refs[i];
+		jw_next(w);
+		jw_open(w, '{');
+		kv_str(w, "attr", r->attr);
+		kv_str(w, "class", r->cls);
+		kv_int(w, "col", r->col);
+		kv_str(w, "func", r->func);
+		kv_str(w, "host", r->host);
+		kv_str(w, "kind", ref_kind_name(r->kind));
+		kv_int(w, "line", r->line);
+		kv_str(w, "value", r->value);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	if (verbose) {
+		jw_key(w, "tokens");
+		jw_open(w, '[');
+		for (size_t i = 0; i < ff->ntokens; i++) {
+			const struct fact_token *t = &ff->tokens[i];
+			jw_next(w);
+			jw_open(w, '[');
+			jw_next(w);
+			sb_addf(w->sb, "%u", t->exact);
+			jw_next(w);
+			sb_addf(w->sb, "%u", t->norm);
+			jw_next(w);
+			sb_addf(w->sb, "%u", t->line);
+			jw_close(w, ']');
+		}
+		jw_close(w, ']');
+	} else {
+		kv_int(w, "tokens", (long long)ff->ntokens);
+	}
+	jw_close(w, '}');
+}
+
+/*
+ * The document is what json_emit() writes, with the "files" array written
+ * by file_json() where a marker string stands in the document.
+ */
+static void emit_json(struct options *o, struct scan *s, FILE *f)
+{
+	static const char marker[] = "\"@@unravel-facts-files@@\"";
+	json_t *doc = json_doc("facts");
+	char *buf = NULL, *at;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	struct strbuf sb = STRBUF_INIT;
+	struct jw w;
+
+	if (!mem)
+		die("out of memory");
+	json_object_set_new(doc, "files", json_string("@@unravel-facts-files@@"));
+	json_emit(doc, mem);
+	fclose(mem);
+	at = strstr(buf, marker);
+	if (!at)
+		BUG("facts marker not found");
+	fwrite(buf, 1, (size_t)(at - buf), f);
+	sb_init(&sb);
+	memset(&w, 0, sizeof(w));
+	w.sb = &sb;
+	w.depth = 1; /* the array is a value of the top-level object */
+	jw_open(&w, '[');
+	for (size_t i = 0; i < s->nfiles; i++) {
+		jw_next(&w);
+		file_json(&w, s->files[i], o->scan.verbose);
+		if (sb.len > 1 << 16) {
+			fwrite(sb.buf, 1, sb.len, f);
+			sb_reset(&sb);
+		}
+	}
+	jw_close(&w, ']');
+	fwrite(sb.buf, 1, sb.len, f);
+	sb_release(&sb);
+	fputs(at + strlen(marker), f);
+	free(buf);
+}
+
 int cmd_facts(struct options *o)
 {
 	static const char *const formats[] = {"text", "json", NULL};
@@ -224,16 +379,11 @@ int cmd_facts(struct options *o)
 		return EXIT_FATAL;
 	}
 	f = open_output(o);
-	if (format_is(o, "json")) {
-		json_t *doc = json_doc("facts"), *files = json_array();
-		for (size_t i = 0; i < s.nfiles; i++)
-			json_array_append_new(files, file_json(s.files[i], o->scan.verbose));
-		json_object_set_new(doc, "files", files);
-		json_emit(doc, f);
-	} else {
+	if (format_is(o, "json"))
+		emit_json(o, &s, f);
+	else
 		for (size_t i = 0; i < s.nfiles; i++)
 			file_text(s.files[i], f, o->scan.verbose);
-	}
 	if (close_output(o, f) < 0)
 		rc = EXIT_FATAL;
 	scan_release(&s);
