@@ -1091,10 +1091,9 @@ static int compound_keyword(struct ctx *c, const struct pytok *const *t, size_t 
 			return *kw = i, B_COND;
 	/* soft keywords: only a header ends with ':' */
 	if (i == 0 && n > 2 && (tok_is(c, t[0], "match") || tok_is(c, t[0], "case")) &&
-	    is_op(c, t[n - 1], ":") && !(t[1]->kind == PT_OP && strchr("=.:),;", c->src[t[1]->off]) &&
-					  !is_op(c, t[1], "(") && !is_op(c, t[1], "[") &&
-					  !is_op(c, t[1], "{") && !is_op(c, t[1], "-") &&
-					  !is_op(c, t[1], "*")))
+	    is_op(c, t[n - 1], ":") && !is_op(c, t[1], "=") && !is_op(c, t[1], ".") &&
+	    !is_op(c, t[1], ":") && !is_op(c, t[1], ",") && !is_op(c, t[1], ")") &&
+	    !is_op(c, t[1], ";"))
 		return B_COND;
 	return -1;
 }

@@ -192,9 +192,11 @@ static size_t scan_fexpr(struct tz *t, size_t p, char q, int triple, int *ok)
 	while (p < t->len) {
 		char c = t->src[p];
 		if (is_eol(c)) {
-			if (!triple)
-				break;
+			/* PEP 701: a replacement field may span lines, even in a '...' string */
 			p = eat_eol(t, p);
+		} else if (c == '#') {
+			while (p < t->len && !is_eol(t->src[p]))
+				p++;
 		} else if (c == '(' || c == '[' || c == '{') {
 			depth++;
 			p++;
@@ -254,7 +256,8 @@ static size_t scan_string(struct tz *t, size_t p, int fstr, int *ok)
 	while (p < t->len) {
 		char c = t->src[p];
 		if (c == '\\') {
-			if (p + 1 >= t->len)
+			/* a backslash never escapes a brace of an f-string (raw or not) */
+			if (p + 1 >= t->len || (fstr && (t->src[p + 1] == '{' || t->src[p + 1] == '}')))
 				p++;
 			else if (is_eol(t->src[p + 1]))
 				p = eat_eol(t, p + 1);
