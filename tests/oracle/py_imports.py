@@ -100,11 +100,9 @@ def walk(root):
 
 
 def display(p):
-    """unravel's display path: relative to the current directory when under it."""
-    ap = os.path.abspath(p)
-    cwd = os.getcwd()
-    if ap.startswith(cwd + os.sep):
-        return os.path.relpath(ap, cwd)
+    """unravel's display path (scan.c path_display): relative to the current directory."""
+    if os.path.isabs(p) and os.getcwd() != "/":
+        return os.path.relpath(p, os.getcwd())
     return os.path.normpath(p)
 
 
