@@ -163,7 +163,7 @@ static void print_chain(FILE *f, const struct graph *g, const int *cycle, int n)
 		fprintf(f, "        %s -> %s\n", g->nodes[e->from].id, g->nodes[e->to].id);
 		fprintf(f, "          %s:%d: %s", e->file ? e->file : "?", e->line,
 			e->text ? e->text : (e->how ? e->how : e->kind));
-		if (e->scope != SCOPE_MODULE)
+		if (e->scope != SCOPE_MODULE && (!strcmp(e->kind, "import") || !strcmp(e->kind, "include")))
 			fprintf(f, "  [%s]", scope_name(e->scope));
 		fputc('\n', f);
 	}

@@ -1,9 +1,93 @@
-/* cmd_cycles.c - `unravel cycles`: not built yet. */
+/*
+ * cmd_cycles.c - `unravel cycles --kind imports|managers|all`: one block per
+ * SCC, exit 1 when there is one (baselines: only new ones count).
+ */
 #include "cli.h"
+#include "project.h"
+#include "../analyzer/cycles.h"
+#include "../analyzer/importgraph.h"
 #include "../analyzer/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Manager edges that constrain creation order. */
+static unsigned char *creation_mask(const struct manager_graph *mg)
+{
+	unsigned char *m = xcalloc((size_t)mg->g->nedges + 1, 1);
+	if (mg->creation_mask)
+		memcpy(m, mg->creation_mask, (size_t)mg->g->nedges);
+	return m;
+}
 
 int cmd_cycles(struct options *o)
 {
-	(void)o;
-	return error("'cycles' is not implemented yet"), EXIT_FATAL;
+	static const char *const formats[] = {"text", "json", "sarif", NULL};
+	const char *kind = o->kind ? o->kind : "imports";
+	struct project p;
+	struct cycle_report reps[2];
+	unsigned char *masks[2] = {NULL, NULL}, *strict[2] = {NULL, NULL};
+	int nreps = 0, total = 0, rc;
+	FILE *out;
+
+	if (check_format(o, formats) < 0)
+		return EXIT_FATAL;
+	if (strcmp(kind, "imports") && strcmp(kind, "managers") && strcmp(kind, "all"))
+		return usage_error(o, "--kind must be imports, managers or all, not '%s'", kind);
+	if (project_load(&p, o) < 0)
+		return EXIT_FATAL;
+	if (!strcmp(kind, "imports") || !strcmp(kind, "all")) {
+		struct graph *g = project_imports(&p);
+		masks[nreps] = project_import_mask(&p);
+		strict[nreps] = import_cycle_mask(g, 0, 1);
+		cycles_analyze(&reps[nreps], g, "imports", masks[nreps], strict[nreps]);
+		nreps++;
+	}
+	if (!strcmp(kind, "managers") || !strcmp(kind, "all")) {
+		struct manager_graph *mg = project_managers(&p);
+		if (!mg) {
+			for (int i = 0; i < nreps; i++)
+				cycles_release(&reps[i]);
+			free(masks[0]);
+			free(strict[0]);
+			project_release(&p);
+			return EXIT_FATAL;
+		}
+		strict[nreps] = creation_mask(mg);
+		cycles_analyze(&reps[nreps], mg->g, "managers", NULL, strict[nreps]);
+		nreps++;
+	}
+	for (int i = 0; i < nreps; i++)
+		total += reps[i].n;
+
+	out = open_output(o);
+	if (format_is(o, "json")) {
+		json_t *doc = json_doc("cycles"), *sccs = json_array();
+		json_object_set_new(doc, "kind", json_string(kind));
+		json_object_set_new(doc, "roots", project_roots_json(&p));
+		for (int i = 0; i < nreps; i++)
+			for (int k = 0; k < reps[i].n; k++)
+				json_array_append_new(sccs, cycles_scc_json(&reps[i], k));
+		json_object_set_new(doc, "sccs", sccs);
+		json_emit(doc, out);
+	} else if (format_is(o, "sarif")) {
+		rc = error("--format sarif for cycles is not available yet");
+		total = -1;
+	} else {
+		for (int i = 0; i < nreps; i++)
+			cycles_print_text(out, &reps[i]);
+		if (!total)
+			fprintf(out, "no %s cycles\n", !strcmp(kind, "all") ? "import or manager" :
+						 !strcmp(kind, "imports") ? "import" : "manager");
+		else
+			fprintf(out, "%d cycle%s found\n", total, total == 1 ? "" : "s");
+	}
+	rc = close_output(o, out) < 0 || total < 0 ? EXIT_FATAL : total ? EXIT_FOUND : EXIT_CLEAN;
+	for (int i = 0; i < nreps; i++) {
+		cycles_release(&reps[i]);
+		free(masks[i]);
+		free(strict[i]);
+	}
+	project_release(&p);
+	return rc;
 }

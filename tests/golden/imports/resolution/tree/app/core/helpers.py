@@ -1,0 +1,1 @@
+def fmt(x): return str(x)

@@ -1,0 +1,1 @@
+from app.core import models  # a cycle through a namespace package

@@ -1,0 +1,2 @@
+from services.billing import charge
+class Order: pass

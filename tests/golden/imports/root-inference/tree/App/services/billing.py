@@ -1,0 +1,1 @@
+from core.orders import Order  # cycle: core.orders <-> services.billing

@@ -1,0 +1,4 @@
+try:
+    import pkg.a
+except ImportError:
+    pass
