@@ -790,6 +790,63 @@ static void collect_bindings(struct builder *b)
 	}
 }
 
+/*
+ * A parameter name that means "the host" for host class h: a configured
+ * host name ("algorithm"), the class name in snake_case ("trading_engine"),
+ * or one of its words ("engine" for TradingEngine).
+ */
+static int host_param_name(struct builder *b, const char *name, int h)
+{
+	char *sn;
+	int yes = 0;
+	size_t nl = strlen(name);
+	if (naming_is_host_name(&b->rules, name))
+		return 1;
+	if (h < 0 || !nl)
+		return 0;
+	sn = snake_case(b->cls[h].name);
+	if (!strcmp(sn, name))
+		yes = 1;
+	for (const char *w = sn; *w && !yes;) {
+		const char *e = strchr(w, '_');
+		size_t wl = e ? (size_t)(e - w) : strlen(w);
+		if (wl == nl && !strncmp(w, name, nl))
+			yes = 1;
+		w += wl + (e ? 1 : 0);
+	}
+	free(sn);
+	return yes;
+}
+
+static const struct fact_func *init_of(struct builder *b, int c, int *owner);
+
+/*
+ * A manager-like class is a composition root only if what it creates takes
+ * it back: the first constructor parameter of a class it binds is annotated
+ * with it or named for it (TradingEngine -> OrderManager(engine)). A
+ * GreeksMonitor holding two caches is not a host.
+ */
+static int refers_back(struct builder *b, int cand)
+{
+	const struct mclass *k = &b->cls[cand];
+	for (size_t j = 0; j < k->nbinds; j++) {
+		const struct binding *bd = &k->binds[j];
+		const struct fact_func *init;
+		const struct fact_param *p;
+		int owner = -1;
+		if (bd->kind != B_CLASS || bd->cls == cand)
+			continue;
+		init = init_of(b, bd->cls, &owner);
+		if (!init || !init->nparams)
+			continue;
+		p = &init->params[0];
+		if (p->annotation ? resolve_annotation(b, b->cls[owner].fi, p->annotation) == cand
+				  : host_param_name(b, p->name, cand))
+			return 1;
+	}
+	return 0;
+}
+
 static void detect_host(struct builder *b)
 {
 	int best = -1;
@@ -824,7 +881,7 @@ static void detect_host(struct builder *b)
 	for (size_t i = 0; i < b->ncls; i++) {
 		const struct mclass *k = &b->cls[i], *bk;
 		/* one manager held is a field, not a composition root */
-		if (k->nmanager_attrs < 2)
+		if (k->nmanager_attrs < 2 || (k->manager_like && !refers_back(b, (int)i)))
 			continue;
 		if (best < 0) {
 			best = (int)i;
@@ -866,6 +923,8 @@ static int param_class(struct builder *b, size_t fi, const struct fact_param *p)
 			if (!h->binds[i].key && h->binds[i].kind == B_CLASS &&
 			    !strcmp(h->binds[i].attr, p->name))
 				return h->binds[i].cls;
+		if (!p->annotation && host_param_name(b, p->name, b->host))
+			return b->host;
 	}
 	return -1;
 }
@@ -1159,7 +1218,7 @@ static void ctor_edges(struct builder *b, int A)
 		int c = resolve_annotation(b, ow->fi, p->annotation);
 		if (c >= 0) {
 			how = arena_strfmt(b->work, "parameter %s: %s", p->name, p->annotation);
-		} else if (!naming_is_host_name(&b->rules, p->name) && b->host >= 0) {
+		} else if (!host_param_name(b, p->name, b->host) && b->host >= 0) {
 			int hk = -1;
 			const struct binding *bd = find_binding(b, b->host, p->name, NULL, &hk);
 			if (bd && bd->kind == B_CLASS) {
@@ -1169,7 +1228,7 @@ static void ctor_edges(struct builder *b, int A)
 						   bd->file, bd->line);
 			}
 		}
-		if (c < 0 && !naming_is_host_name(&b->rules, p->name)) {
+		if (c < 0 && !host_param_name(b, p->name, b->host)) {
 			/* a parameter named after a manager class: event_bus -> EventBus */
 			struct name_entry *e = name_find(b->by_snake, p->name);
 			if (e && e->count == 1) {

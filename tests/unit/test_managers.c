@@ -506,6 +506,50 @@ static void test_ambiguous_names(void **state)
 	free_scan(&s);
 }
 
+/*
+ * A manager-like class is the host only when what it creates takes it back;
+ * a parameter named for a word of the host class ("engine") holds the host.
+ */
+static void test_host_rules(void **state)
+{
+	struct scan s;
+	struct manager_graph mg;
+	struct file_facts *ff;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	ff = add_file(&s, "engine.py", LANG_PYTHON);
+	add_class(ff, "TradingEngine", 1, NULL);
+	add_ref(ff, REF_BIND, "TradingEngine", "__init__", "self", "order_manager", "OrderManager", 3);
+	add_ref(ff, REF_BIND, "TradingEngine", "__init__", "self", "risk_manager", "RiskManager", 4);
+	add_class(ff, "OrderManager", 10, NULL);
+	add_func(ff, "OrderManager", "__init__", 11, "engine");
+	add_ref(ff, REF_SELF_ATTR, "OrderManager", "__init__", "self", "engine", "engine", 12);
+	add_ref(ff, REF_ATTR, "OrderManager", "submit", "self.engine", "risk_manager", NULL, 14);
+	add_class(ff, "RiskManager", 20, NULL);
+	add_func(ff, "RiskManager", "__init__", 21, "engine:'TradingEngine'");
+	/* a monitor holding two caches it creates is not a composition root */
+	add_class(ff, "GreeksMonitor", 30, NULL);
+	add_ref(ff, REF_BIND, "GreeksMonitor", "__init__", "self", "a", "GreeksCache", 32);
+	add_ref(ff, REF_BIND, "GreeksMonitor", "__init__", "self", "b", "QuoteCache", 33);
+	add_class(ff, "GreeksCache", 40, NULL);
+	add_func(ff, "GreeksCache", "__init__", 41, "max_size=");
+	add_class(ff, "QuoteCache", 50, NULL);
+	finish(&s);
+	assert_int_equal(managers_build(&mg, &s, NULL, NULL), 0);
+	dump(&mg);
+	assert_string_equal(mg.host_class, "TradingEngine");
+	assert_int_equal(node_of(&mg, "engine.TradingEngine"), -1);
+	assert_true(node_of(&mg, "engine.GreeksMonitor") >= 0);
+	assert_non_null(find_edge(&mg, "engine.OrderManager", "engine.RiskManager", "attribute"));
+	assert_non_null(find_edge(&mg, "engine.GreeksMonitor", "engine.GreeksCache", "instantiation"));
+	/* still listed as a class holding managers, after the host */
+	assert_int_equal(mg.nhosts, 2);
+	assert_string_equal(mg.hosts[0].cls, "TradingEngine");
+	assert_string_equal(mg.hosts[1].cls, "GreeksMonitor");
+	managers_release(&mg);
+	free_scan(&s);
+}
+
 static void test_c_graph(void **state)
 {
 	struct scan s;
@@ -561,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_snake_case),
 		cmocka_unit_test(test_python_graph),
 		cmocka_unit_test(test_ambiguous_names),
+		cmocka_unit_test(test_host_rules),
 		cmocka_unit_test(test_c_graph),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
