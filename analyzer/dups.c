@@ -423,13 +423,35 @@ static int member_allowed(const struct file_facts *ff, const struct dup_member *
 			  const struct dup_options *opt)
 {
 	const struct fact_func *fn = enclosing_func(ff, m->start_line);
-	if (note_near(ff, m->start_line) || (fn && note_near(ff, fn->line)))
+	int reached = 0, marked = 0, named = 0;
+	if (note_near(ff, m->start_line))
 		return DUP_ALLOW_MARKER;
-	if (name_allowed(opt, m->function))
-		return DUP_ALLOW_CONFIG;
-	for (int i = 0; i < opt->nallow; i++)
-		if (glob_match(opt->allow[i], ff->path))
-			return DUP_ALLOW_CONFIG;
+	/*
+	 * The functions the member reaches (the one it starts in, and every
+	 * def inside its lines): justified when each of them is.
+	 */
+	for (size_t i = 0; i < ff->nfuncs; i++) {
+		const struct fact_func *g = &ff->funcs[i];
+		if (g != fn && (g->line < m->start_line || g->line > m->end_line))
+			continue;
+		reached++;
+		if (note_near(ff, g->line))
+			marked++;
+		else if (name_allowed(opt, g->name))
+			named++;
+	}
+	if (reached && marked + named == reached)
+		return marked ? DUP_ALLOW_MARKER : DUP_ALLOW_CONFIG;
+	{
+		const char *rel = ff->path;
+		size_t rl = opt->allow_root ? strlen(opt->allow_root) : 0;
+		if (rl && strcmp(opt->allow_root, ".") && !strncmp(rel, opt->allow_root, rl) &&
+		    rel[rl] == '/')
+			rel += rl + 1;
+		for (int i = 0; i < opt->nallow; i++)
+			if (glob_match(opt->allow[i], ff->path) || glob_match(opt->allow[i], rel))
+				return DUP_ALLOW_CONFIG;
+	}
 	return DUP_ALLOW_NONE;
 }
 
@@ -723,7 +745,7 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 #define FAMILY_MIN_TOKENS 12  /* smaller bodies are trivial getters and one-liners */
 #define FAMILY_SHINGLE 4      /* tokens per shingle */
 #define FAMILY_MAX_VARYING 8  /* parameters listed per family */
-#define FAMILY_MAX_ALIGN 4000000 /* cells of one alignment table */
+#define FAMILY_MAX_ALIGN 2000000 /* cells of one alignment table (4 bytes each) */
 /*
  * Bodies with the same shape can be unrelated (return self._a.get(b) and
  * return self._c.find(d)): members must also share this much of their
@@ -996,10 +1018,16 @@ static size_t uf_find(size_t *parent, size_t x)
 
 /* --- suggested home ------------------------------------------------------ */
 
-/* Where a member lives, as importers name it: Python "a/b/c.py" -> "a.b.c"; C "x/y.c" -> "y.h". */
-static char *member_module(const struct file_facts *ff)
+/*
+ * Where a member lives, as importers name it: Python, the module name given
+ * by the caller (opt->modules) or else the path ("a/b/c.py" -> "a.b.c");
+ * C, the header beside it ("x/y.c" -> "y.h").
+ */
+static char *member_module(const struct file_facts *ff, size_t fi, const struct dup_options *opt)
 {
 	const char *p = ff->path, *slash = strrchr(p, '/');
+	if (ff->lang == LANG_PYTHON && opt->modules && opt->modules[fi])
+		return xstrdup(opt->modules[fi]);
 	if (ff->lang == LANG_C) {
 		const char *base = slash ? slash + 1 : p, *dot = strrchr(base, '.');
 		return xstrfmt("%.*s.h", (int)(dot ? dot - base : (long)strlen(base)), base);
@@ -1265,28 +1293,35 @@ static const char *token_text(struct arena *a, struct srcfile *cache, const stru
 }
 
 /*
- * Align body y to body x (longest common subsequence of norm hashes); map[i]
- * gets the index in y matched to x[i], or -1. Returns -1 when the table
- * would be too large.
+ * Align body y to body x: the matching of equal-class tokens (norm) in
+ * order that scores most, an identical token (exact) scoring 2 and a
+ * renamed one 1, so that "<table>" meets "<table>" when a line was added
+ * before it. map[i] gets the index in y matched to x[i], or -1. Returns -1
+ * when the table would be too large.
  */
 static int align(const struct fact_token *x, uint32_t nx, const struct fact_token *y, uint32_t ny,
 		 int32_t *map)
 {
-	uint16_t *dp;
+	uint32_t *dp;
 	size_t w = (size_t)ny + 1;
-	if ((size_t)(nx + 1) * w > FAMILY_MAX_ALIGN || nx >= 65535 || ny >= 65535)
+	if ((size_t)(nx + 1) * w > FAMILY_MAX_ALIGN)
 		return -1;
 	dp = xcalloc((size_t)(nx + 1) * w, sizeof(*dp));
 	for (uint32_t i = nx; i-- > 0;)
-		for (uint32_t j = ny; j-- > 0;)
-			dp[i * w + j] = x[i].norm == y[j].norm
-						? (uint16_t)(dp[(i + 1) * w + j + 1] + 1)
-						: (dp[(i + 1) * w + j] > dp[i * w + j + 1] ? dp[(i + 1) * w + j]
-											  : dp[i * w + j + 1]);
+		for (uint32_t j = ny; j-- > 0;) {
+			uint32_t best = dp[(i + 1) * w + j] > dp[i * w + j + 1] ? dp[(i + 1) * w + j]
+										: dp[i * w + j + 1];
+			if (x[i].norm == y[j].norm) {
+				uint32_t m = dp[(i + 1) * w + j + 1] + (x[i].exact == y[j].exact ? 2 : 1);
+				best = m > best ? m : best;
+			}
+			dp[i * w + j] = best;
+		}
 	for (uint32_t i = 0; i < nx; i++)
 		map[i] = -1;
 	for (uint32_t i = 0, j = 0; i < nx && j < ny;) {
-		if (x[i].norm == y[j].norm && dp[i * w + j] == dp[(i + 1) * w + j + 1] + 1)
+		if (x[i].norm == y[j].norm &&
+		    dp[i * w + j] == dp[(i + 1) * w + j + 1] + (x[i].exact == y[j].exact ? 2 : 1))
 			map[i++] = (int32_t)j++;
 		else if (dp[(i + 1) * w + j] >= dp[i * w + j + 1])
 			i++;
@@ -1458,7 +1493,7 @@ static void emit_family(struct builder *b, struct file_facts *const *files, size
 	sb_init(&fp);
 	for (size_t i = 0; i < n; i++) {
 		const struct cand *cd = &cands[idx[i]];
-		char *mod = member_module(files[cd->file]);
+		char *mod = member_module(files[cd->file], cd->file, opt);
 		size_t cnt = count_importers(ix, files, cd, mod);
 		if (!g->home || cnt > best_count) {
 			g->home = files[cd->file]->lang == LANG_C ? files[cd->file]->path

@@ -20,10 +20,13 @@
  * or above min_similarity percent) are grouped and ranked by the tokens a
  * merge would remove. Boilerplate is left out (see dups.c).
  *
- * Justified redundancy: a member is allowed when its function name or file
- * path matches one of opt->allow (fnmatch globs, as glob_match()), or when a
- * NOTE_ALLOW_DUPLICATE note is on its first line or the line above it (or on
- * / above the def line of its enclosing function). A group is allowed when
+ * Justified redundancy: a member is allowed when a NOTE_ALLOW_DUPLICATE
+ * note is on its first line or the line above it; or when its file path
+ * (as shown, or relative to opt->allow_root) matches one of opt->allow
+ * (globs, as glob_match()); or when every function it reaches (the one it
+ * starts in and each def within its lines) is justified: a marker on or
+ * just above the def line, or a name (dotted, or its last component)
+ * matching opt->allow. A group is allowed when
  * all of its members but at most one are: marking the copy justifies the
  * pair. Allowed groups are reported (allowed = 1), not hidden.
  *
@@ -86,7 +89,11 @@ struct dup_options {
 	int families;        /* look for helper families too */
 	const char *const *allow; /* globs of allowed names or paths */
 	int nallow;
+	/* Folder the allow globs are relative to (the config file's), as a display path; NULL = "." */
+	const char *allow_root;
 	int read_sources;    /* read source files to show varying text (families) */
+	/* Optional, per file: the Python module name (modindex_module()); NULL = from the path. */
+	const char *const *modules;
 };
 
 struct dup_stats {

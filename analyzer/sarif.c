@@ -147,6 +147,37 @@ void sarif_result_related(struct sarif_result *r, const char *file, int line, in
 	json_array_append_new(a, loc);
 }
 
+/* Give the last location of array key an endLine (locations built by location() above). */
+static void set_end_line(struct sarif_result *r, const char *key, int line, int end_line)
+{
+	json_t *a = json_object_get((json_t *)r, key);
+	json_t *region = json_object_get(
+		json_object_get(json_array_get(a, json_array_size(a) - 1), "physicalLocation"),
+		"region");
+	if (region && end_line > line)
+		json_object_set_new(region, "endLine", json_integer(end_line));
+}
+
+void sarif_result_location_span(struct sarif_result *r, const char *file, int line, int end_line,
+				const char *msg)
+{
+	sarif_result_location(r, file, line, 0, msg);
+	set_end_line(r, "locations", line, end_line);
+}
+
+void sarif_result_related_span(struct sarif_result *r, const char *file, int line, int end_line,
+			       const char *msg)
+{
+	sarif_result_related(r, file, line, 0, msg);
+	set_end_line(r, "relatedLocations", line, end_line);
+}
+
+void sarif_result_suppression(struct sarif_result *r, const char *kind, const char *justification)
+{
+	json_array_append_new(array_member((json_t *)r, "suppressions"),
+			      json_pack("{s:s,s:s}", "kind", kind, "justification", justification));
+}
+
 void sarif_result_flow_step(struct sarif_result *r, const char *file, int line, int col,
 			    const char *msg)
 {

@@ -58,6 +58,13 @@ void sarif_result_location(struct sarif_result *r, const char *file, int line, i
 /* Add a related location (numbered 0, 1, ... in order of addition). */
 void sarif_result_related(struct sarif_result *r, const char *file, int line, int col,
 			  const char *message);
+/* The same, for a range of lines (region startLine..endLine; end_line <= line: one line). */
+void sarif_result_location_span(struct sarif_result *r, const char *file, int line, int end_line,
+				const char *message);
+void sarif_result_related_span(struct sarif_result *r, const char *file, int line, int end_line,
+			       const char *message);
+/* Mark the result suppressed: kind "inSource" or "external", with a justification. */
+void sarif_result_suppression(struct sarif_result *r, const char *kind, const char *justification);
 /* Append one step to the result's code flow (one thread flow, steps in order). */
 void sarif_result_flow_step(struct sarif_result *r, const char *file, int line, int col,
 			    const char *message);

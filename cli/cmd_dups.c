@@ -8,6 +8,8 @@
  */
 #include "cli.h"
 #include "../analyzer/dups.h"
+#include "../analyzer/modindex.h"
+#include "../analyzer/sarif.h"
 #include "../analyzer/util.h"
 
 #include <errno.h>
@@ -279,30 +281,9 @@ static const char *rule_id(enum dup_kind k)
 	return k == DUP_FAMILY ? "unravel/helper-family" : "unravel/duplicate-code";
 }
 
-static json_t *sarif_rule(enum dup_kind k)
+static void sarif_group(struct sarif *s, const struct dup_group *g)
 {
-	json_t *r = json_object(), *cfg = json_object();
-	json_object_set_new(r, "id", json_string(rule_id(k)));
-	json_object_set_new(r, "name", json_string(k == DUP_FAMILY ? "HelperFamily" : "DuplicateCode"));
-	json_object_set_new(r, "shortDescription",
-			    json_pack("{s:s}", "text",
-				      k == DUP_FAMILY
-					      ? "Near-identical helper functions that could be one"
-					      : "Duplicated code (type-1 identical or type-2 renamed clone)"));
-	json_object_set_new(cfg, "level", json_string("warning"));
-	json_object_set_new(r, "defaultConfiguration", cfg);
-	return r;
-}
-
-static json_t *sarif_location(const struct dup_member *m)
-{
-	return json_pack("{s:{s:{s:s},s:{s:i,s:i}}}", "physicalLocation", "artifactLocation", "uri",
-			 m->path, "region", "startLine", m->start_line, "endLine", m->end_line);
-}
-
-static json_t *sarif_result(const struct dup_group *g)
-{
-	json_t *res = json_object(), *related = json_array(), *fp = json_object();
+	struct sarif_result *res;
 	char *msg, hex[17];
 	int marker = 0;
 
@@ -310,58 +291,51 @@ static json_t *sarif_result(const struct dup_group *g)
 		msg = xstrfmt("type-%d clone of %zu tokens (%d lines) in %zu places", g->type, g->tokens,
 			      g->lines, g->nmembers);
 	else
-		msg = xstrfmt("helper family %s: %zu functions %d%% similar; merging removes %zu tokens%s%s",
+		msg = xstrfmt("helper family %s: %zu functions %d%% similar; merging removes %zu "
+			      "tokens%s%s",
 			      g->name ? g->name : "?", g->nmembers, g->similarity, g->removable,
 			      g->home ? "; suggested home " : "", g->home ? g->home : "");
-	json_object_set_new(res, "ruleId", json_string(rule_id(g->kind)));
-	json_object_set_new(res, "ruleIndex", json_integer(g->kind == DUP_FAMILY ? 1 : 0));
-	json_object_set_new(res, "level", json_string("warning"));
-	json_object_set_new(res, "message", json_pack("{s:s}", "text", msg));
+	res = sarif_result(s, rule_id(g->kind), "warning", msg);
 	free(msg);
-	json_object_set_new(res, "locations", json_pack("[o]", sarif_location(&g->members[0])));
-	for (size_t i = 1; i < g->nmembers; i++) {
-		json_t *loc = sarif_location(&g->members[i]);
-		char *text = g->members[i].function
-				     ? xstrfmt("copy %zu of %zu (%s)", i + 1, g->nmembers,
-					       g->members[i].function)
-				     : xstrfmt("copy %zu of %zu", i + 1, g->nmembers);
-		json_object_set_new(loc, "id", json_integer((json_int_t)i));
-		json_object_set_new(loc, "message", json_pack("{s:s}", "text", text));
+	for (size_t i = 0; i < g->nmembers; i++) {
+		const struct dup_member *m = &g->members[i];
+		char *text = m->function ? xstrfmt("copy %zu of %zu (%s)", i + 1, g->nmembers,
+						   m->function)
+					 : xstrfmt("copy %zu of %zu", i + 1, g->nmembers);
+		if (i == 0)
+			sarif_result_location_span(res, m->path, m->start_line, m->end_line, text);
+		else
+			sarif_result_related_span(res, m->path, m->start_line, m->end_line, text);
 		free(text);
-		json_array_append_new(related, loc);
+		marker |= m->allowed == DUP_ALLOW_MARKER;
 	}
-	json_object_set_new(res, "relatedLocations", related);
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)g->fingerprint);
-	json_object_set_new(fp, "unravelDuplicate/v1", json_string(hex));
-	json_object_set_new(res, "partialFingerprints", fp);
-	if (g->allowed) {
-		for (size_t i = 0; i < g->nmembers; i++)
-			marker |= g->members[i].allowed == DUP_ALLOW_MARKER;
-		json_object_set_new(res, "suppressions",
-				    json_pack("[{s:s,s:s}]", "kind", marker ? "inSource" : "external",
-					      "justification",
-					      marker ? "unravel: allow-duplicate marker"
-						     : "[unravel:dups] allow"));
-	}
-	return res;
+	sarif_result_fingerprint(res, g->kind == DUP_FAMILY ? "unravelHelperFamily/v1"
+							    : "unravelDuplicate/v1",
+				 hex);
+	if (g->allowed)
+		sarif_result_suppression(res, marker ? "inSource" : "external",
+					 marker ? "unravel: allow-duplicate marker"
+						: "[unravel:dups] allow");
 }
 
 static void emit_sarif(FILE *f, const struct dup_result *r)
 {
-	json_t *results = json_array();
-	json_t *rules = json_pack("[oo]", sarif_rule(DUP_CLONE), sarif_rule(DUP_FAMILY));
-	json_t *driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "unravel", "version", UNRAVEL_VERSION,
-				   "informationUri", "https://github.com/unravel/unravel", "rules",
-				   rules);
-	json_t *doc;
+	struct sarif s;
+	sarif_init(&s);
+	sarif_rule(&s, "unravel/duplicate-code", "DuplicateCode",
+		   "Duplicated code: a type-1 (identical) or type-2 (renamed) clone",
+		   "The same token sequence, at least --min-tokens long, appears in several places "
+		   "(comments and whitespace ignored; type 2: identifiers and literals may differ).",
+		   "warning");
+	sarif_rule(&s, "unravel/helper-family", "HelperFamily",
+		   "Near-identical helper functions that could be one",
+		   "Functions whose names share a stem and whose bodies are similar: a single helper "
+		   "taking the varying tokens as parameters would replace them.",
+		   "warning");
 	for (size_t i = 0; i < r->ngroups; i++)
-		json_array_append_new(results, sarif_result(&r->groups[i]));
-	doc = json_pack("{s:s,s:s,s:[{s:{s:o},s:o,s:s}]}", "$schema",
-			"https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
-			"tool", "driver", driver, "results", results, "columnKind", "utf16CodeUnits");
-	json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	fputc('\n', f);
-	json_decref(doc);
+		sarif_group(&s, &r->groups[i]);
+	sarif_write(&s, f);
 }
 
 static double now(void)
@@ -378,7 +352,9 @@ int cmd_dups(struct options *o)
 	struct dup_options opt;
 	struct dup_result r;
 	struct scan s;
-	char **allow;
+	struct modindex mi;
+	const char **modules;
+	char **allow, *allow_root = NULL;
 	int nallow, max_groups, rc = EXIT_CLEAN;
 	size_t unjustified = 0;
 	double t0, t1, t2;
@@ -404,12 +380,26 @@ int cmd_dups(struct options *o)
 	allow = config_get_list(&o->config, SECTION, "allow", &nallow);
 	opt.allow = (const char *const *)allow;
 	opt.nallow = nallow;
+	if (o->config.source) {
+		const char *slash = strrchr(o->config.source, '/');
+		char *dir = slash ? xstrndup(o->config.source, (size_t)(slash - o->config.source))
+				  : xstrdup(".");
+		allow_root = path_display(dir);
+		free(dir);
+		opt.allow_root = allow_root;
+	}
 
 	t0 = now();
 	if (run_scan(o, &s) < 0) {
 		config_list_free(allow);
+		free(allow_root);
 		return EXIT_FATAL;
 	}
+	modindex_build(&mi, &s);
+	modules = xcalloc(s.nfiles ? s.nfiles : 1, sizeof(*modules));
+	for (size_t i = 0; i < s.nfiles; i++)
+		modules[i] = modindex_module(&mi, i);
+	opt.modules = modules;
 	t1 = now();
 	dups_find(&r, s.files, s.nfiles, &opt);
 	t2 = now();
@@ -434,7 +424,10 @@ int cmd_dups(struct options *o)
 	if (rc == EXIT_CLEAN && unjustified > (size_t)max_groups)
 		rc = EXIT_FOUND;
 	dups_release(&r);
+	free(modules);
+	modindex_release(&mi);
 	scan_release(&s);
 	config_list_free(allow);
+	free(allow_root);
 	return rc;
 }
