@@ -388,7 +388,7 @@ static struct graph *random_graph(int *nn)
 {
 	struct graph *g = graph_new();
 	int n = 1 + (int)rnd(12), m = (int)rnd((uint32_t)(3 * n + 1)), i;
-	char a[8], b[8];
+	char a[16], b[16];
 	for (i = 0; i < n; i++) {
 		snprintf(a, sizeof(a), "m%02d", i);
 		graph_node(g, a, 1);
