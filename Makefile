@@ -55,7 +55,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunravel.a
 # --- dependencies (Debian 12); idempotent and quiet when everything is there ---
 DEB_PKGS := build-essential pkg-config libclang-dev llvm-dev clang libgraphviz-dev graphviz \
             libpcre2-dev libcmocka-dev libjansson-dev libinih-dev libxxhash-dev uthash-dev
-DEB_TEST_PKGS := python3 python3-django git patch pre-commit python3-jsonschema
+DEB_TEST_PKGS := python3 python3-django git patch pre-commit python3-jsonschema chromium
 deps:
 	@scripts/deps.sh $(DEB_PKGS)
 

@@ -39,6 +39,7 @@ struct options {
 	int apply, dry_run;        /* gen cache-rewrite */
 	int dump_context;          /* gen --dump-context */
 	const char *templates;     /* --templates DIR */
+	int force;                 /* hook install --force: replace a foreign hook */
 	const char **args;         /* positional arguments after the command */
 	int nargs;
 	const char *argv0;

@@ -30,8 +30,16 @@ const struct command cmd_table[] = {
 	 "one self-contained HTML page with every analysis", NULL},
 	{"facts", cmd_facts, "unravel facts [PATH...] [--format json] [-v]",
 	 "dump the per-file facts the frontends extract (debugging, golden tests)", NULL},
-	{"hook", cmd_hook, "unravel hook install | unravel hook run [FILES...]",
-	 "pre-commit cycle gate", NULL},
+	{"hook", cmd_hook, "unravel hook install [--force] | unravel hook run [FILES...]",
+	 "pre-commit cycle gate",
+	 "`hook run` checks the import and manager cycles of the whole repository (from its\n"
+	 "top level); when .unravel-baseline exists there, only cycles it does not record\n"
+	 "fail (write it with `unravel cycles --kind all --write-baseline .unravel-baseline`).\n"
+	 "FILES (as pre-commit passes them) only decide whether anything needs checking.\n"
+	 "`hook install` writes .git/hooks/pre-commit calling `unravel hook run`; an existing\n"
+	 "hook not written by unravel is kept unless --force (then saved as\n"
+	 "pre-commit.unravel-backup). With the pre-commit framework, use the hook ids\n"
+	 "unravel-cycles and unravel-verify from this repository's .pre-commit-hooks.yaml.\n"},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -100,7 +108,7 @@ enum {
 	OPT_MAX, OPT_MIN_TOKENS, OPT_MIN_LINES, OPT_MAX_GROUPS, OPT_LANG, OPT_BREAK_CYCLES,
 	OPT_APPLY, OPT_DRY_RUN, OPT_DUMP_CONTEXT, OPT_TEMPLATES, OPT_TYPE_CHECKING, OPT_SCOPE,
 	OPT_DEPTH, OPT_CONDENSE, OPT_NO_CONDENSE, OPT_SHOW_CONFIG, OPT_FOLLOW_SYMLINKS,
-	OPT_MAX_FILE_SIZE, OPT_EXTERNAL, OPT_VERSION, OPT_HELP, OPT_CACHE_DIR,
+	OPT_MAX_FILE_SIZE, OPT_EXTERNAL, OPT_VERSION, OPT_HELP, OPT_CACHE_DIR, OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -136,6 +144,7 @@ static const struct option long_opts[] = {
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS},
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	{"external", no_argument, NULL, OPT_EXTERNAL},
+	{"force", no_argument, NULL, OPT_FORCE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -282,6 +291,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_EXTERNAL: o.scan.external = 1; break;
+		case OPT_FORCE: o.force = 1; break;
 		case ':':
 			return usage_error(&o, "option '%s' needs a value", argv[optind - 1]);
 		default:
