@@ -23,12 +23,27 @@ struct arena *arena_new(void)
 	return xcalloc(1, sizeof(struct arena));
 }
 
+struct arena *arena_new_sized(size_t first)
+{
+	struct arena *a = xcalloc(1, sizeof(struct arena));
+	struct chunk *c;
+	first = (first + 15) & ~(size_t)15;
+	c = xmalloc(sizeof(*c) + first);
+	c->size = first;
+	c->used = 0;
+	c->next = NULL;
+	a->head = c;
+	return a;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	struct chunk *c = a->head;
 	n = (n + 15) & ~(size_t)15;
 	if (!c || c->size - c->used < n) {
 		size_t size = c ? c->size * 2 : 4096;
+		if (size < 4096)
+			size = 4096; /* after a small arena_new_sized() chunk */
 		if (size > (1u << 20))
 			size = 1u << 20;
 		if (size < n)

@@ -13,6 +13,12 @@
 struct arena;
 
 struct arena *arena_new(void);
+/*
+ * An arena whose first chunk holds exactly first bytes (rounded up to 16):
+ * for records whose size is known in advance (facts loaded from the cache),
+ * so each does not take a whole default chunk. Later chunks grow as usual.
+ */
+struct arena *arena_new_sized(size_t first);
 /* Zeroed memory, aligned for any type. Never NULL (dies on OOM). */
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

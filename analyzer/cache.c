@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #define CACHE_MAGIC "UNRAVELC"
-#define CACHE_FORMAT 2u
+#define CACHE_FORMAT 3u
 #define CACHE_ENDIAN 0x01020304u
 #define CACHE_FILE "facts.bin"
 #define STR_NONE 0xffffffffu
@@ -61,7 +61,9 @@ struct disk_entry {
 	uint64_t size, mtime_ns, content_hash;
 	uint64_t ctime_ns, ino; /* changed by any write, and cannot be set back (git's stat data) */
 	uint64_t rec_off, rec_hash;
+	uint64_t tok_off, tok_hash; /* the tokens, in their own region: loaded only when wanted */
 	uint32_t rec_len, path_off, path_len, lang;
+	uint32_t ntokens, pad;
 };
 
 struct cache {
@@ -236,7 +238,9 @@ static void load(struct cache *c)
 		for (size_t i = 0; i < c->nentries; i++) {
 			const struct disk_entry *e = &c->entries[i];
 			if ((uint64_t)e->path_off + e->path_len >= plen || c->paths[e->path_off + e->path_len] ||
-			    e->rec_off > c->map_len || e->rec_len > c->map_len - e->rec_off) {
+			    e->rec_off > c->map_len || e->rec_len > c->map_len - e->rec_off ||
+			    e->tok_off > c->map_len ||
+			    e->ntokens > (c->map_len - e->tok_off) / sizeof(struct fact_token)) {
 				warn_corrupt(c, "bad index entry");
 				goto drop;
 			}
@@ -431,8 +435,6 @@ static void serialize(const struct file_facts *ff, const struct diag *const *dia
 		puti(&w, n->col);
 		puts_(&w, n->text);
 	}
-	if (ff->ntokens)
-		sb_add(&w.nums, ff->tokens, ff->ntokens * sizeof(*ff->tokens));
 	for (size_t i = 0; i < ff->nfuncs; i++)
 		for (int k = 0; k < ff->funcs[i].nparams; k++) {
 			const struct fact_param *p = &ff->funcs[i].params[k];
@@ -501,7 +503,7 @@ static const char *gets_(struct reader *r)
  * does not hold together.
  */
 static struct file_facts *deserialize(const unsigned char *rec, size_t len, const char *path,
-				      const struct disk_entry *e)
+				      const struct disk_entry *e, const unsigned char *toks)
 {
 	struct reader r = {rec, rec + len, NULL, 0, 0};
 	uint32_t n[N__COUNT];
@@ -524,11 +526,24 @@ static struct file_facts *deserialize(const unsigned char *rec, size_t len, cons
 	for (int i = 0; i < N__COUNT; i++)
 		if (i != N_TOKENS)
 			words += (size_t)n[i] * row_words[i];
-	tokbytes = (size_t)n[N_TOKENS] * sizeof(struct fact_token);
-	if ((size_t)(r.end - r.p) != words * 4 + tokbytes + slen || (slen && rec[len - 1] != '\0'))
+	if (n[N_TOKENS] != e->ntokens)
+		return NULL;
+	tokbytes = toks ? (size_t)n[N_TOKENS] * sizeof(struct fact_token) : 0;
+	if ((size_t)(r.end - r.p) != words * 4 + slen || (slen && rec[len - 1] != '\0'))
 		return NULL;
 
-	ff = facts_new(path, (enum lang)lang);
+	/* One arena chunk of exactly the size needed (facts_new would take 4 KB). */
+	{
+		size_t pathlen = strlen(path) + 1;
+#define R16(x) (((x) + 15) & ~(size_t)15)
+		size_t need = R16(pathlen) + R16(slen) + R16(n[N_PARAMS] * sizeof(struct fact_param)) +
+			      R16(n[N_BASES] * sizeof(const char *));
+#undef R16
+		ff = xcalloc(1, sizeof(*ff));
+		ff->arena = arena_new_sized(need);
+		ff->path = arena_strndup(ff->arena, path, pathlen - 1);
+		ff->lang = (enum lang)lang;
+	}
 	ff->size = e->size;
 	ff->mtime_ns = e->mtime_ns;
 	ff->content_hash = e->content_hash;
@@ -550,8 +565,10 @@ static struct file_facts *deserialize(const unsigned char *rec, size_t len, cons
 	ARRAY(funcs, n[N_FUNCS], nfuncs, alloc_funcs);
 	ARRAY(refs, n[N_REFS], nrefs, alloc_refs);
 	ARRAY(notes, n[N_NOTES], nnotes, alloc_notes);
-	ARRAY(tokens, n[N_TOKENS], ntokens, alloc_tokens);
 #undef ARRAY
+	/* Tokens are copied whole below: no need to zero them first. */
+	ff->ntokens = ff->alloc_tokens = tokbytes ? n[N_TOKENS] : 0;
+	ff->tokens = tokbytes ? xmalloc(tokbytes) : NULL;
 	if (n[N_PARAMS])
 		params = arena_alloc(ff->arena, n[N_PARAMS] * sizeof(*params));
 	if (n[N_BASES])
@@ -625,14 +642,8 @@ static struct file_facts *deserialize(const unsigned char *rec, size_t len, cons
 		x->col = geti(&r);
 		x->text = gets_(&r);
 	}
-	if (tokbytes) {
-		if ((size_t)(r.end - r.p) < tokbytes) {
-			r.bad = 1;
-		} else {
-			memcpy(ff->tokens, r.p, tokbytes);
-			r.p += tokbytes;
-		}
-	}
+	if (tokbytes)
+		memcpy(ff->tokens, toks, tokbytes);
 	for (size_t i = 0; i < n[N_PARAMS]; i++) {
 		params[i].name = gets_(&r);
 		params[i].annotation = gets_(&r);
@@ -703,6 +714,7 @@ struct file_facts *cache_lookup(struct scan *s, const char *path, const struct s
 {
 	struct cache *c = s->cache;
 	const struct disk_entry *e;
+	const unsigned char *toks;
 	struct file_facts *ff;
 	long i;
 
@@ -716,6 +728,12 @@ struct file_facts *cache_lookup(struct scan *s, const char *path, const struct s
 		return NULL;
 	if (hash64(c->map + e->rec_off, e->rec_len) != e->rec_hash) {
 		warn_corrupt(c, "bad record checksum");
+		return NULL;
+	}
+	/* Clone tokens are most of the bytes: left unread when the command needs none. */
+	toks = s->opt->skip_tokens ? NULL : c->map + e->tok_off;
+	if (toks && hash64(toks, e->ntokens * sizeof(struct fact_token)) != e->tok_hash) {
+		warn_corrupt(c, "bad token checksum");
 		return NULL;
 	}
 	if (e->mtime_ns + RACY_NS >= c->hdr->snapshot_ns || e->ctime_ns != ctime_of(st) ||
@@ -736,7 +754,7 @@ struct file_facts *cache_lookup(struct scan *s, const char *path, const struct s
 			return NULL;
 		atomic_fetch_add(&c->nracy, 1);
 	}
-	ff = deserialize(c->map + e->rec_off, e->rec_len, path, e);
+	ff = deserialize(c->map + e->rec_off, e->rec_len, path, e, toks);
 	if (!ff) {
 		warn_corrupt(c, "bad record");
 		return NULL;
@@ -765,6 +783,8 @@ struct out_entry {
 	const char *path;
 	struct disk_entry e;   /* rec_off/rec_len/rec_hash filled while writing */
 	const unsigned char *old; /* record bytes in the old map, or NULL */
+	const unsigned char *old_tokens; /* and its tokens */
+	int skip;
 	const struct file_facts *ff; /* new facts, or NULL */
 };
 
@@ -902,19 +922,35 @@ static int write_cache(struct cache *c, struct out_entry *out, size_t nout)
 			serialize(o->ff, dl + first, lo - first, &buf);
 			rec = (const unsigned char *)buf.buf;
 			len = buf.len;
-			if (len > UINT32_MAX)
-				continue; /* absurd; just not cached */
+			if (len > UINT32_MAX) {
+				o->skip = 1; /* absurd; just not cached */
+				continue;
+			}
 			o->e.rec_len = (uint32_t)len;
 			o->e.rec_hash = hash64(rec, len);
+			o->e.ntokens = (uint32_t)o->ff->ntokens;
+			o->e.tok_hash = hash64(o->ff->tokens, o->ff->ntokens * sizeof(struct fact_token));
 		}
 		o->e.rec_off = off;
 		o->e.path_off = (uint32_t)paths.len;
 		o->e.path_len = (uint32_t)strlen(o->path);
 		sb_add(&paths, o->path, o->e.path_len + 1);
-		sb_add(&index, &o->e, sizeof(o->e));
 		if (write_all(fd, rec, len) < 0)
 			goto out;
 		off += len;
+	}
+	/* Then every file's tokens, in the same order. */
+	for (size_t i = 0; i < nout; i++) {
+		struct out_entry *o = &out[i];
+		size_t len = (size_t)o->e.ntokens * sizeof(struct fact_token);
+		const void *src = o->old_tokens ? (const void *)o->old_tokens : (const void *)o->ff->tokens;
+		if (o->skip)
+			continue;
+		o->e.tok_off = off;
+		if (len && write_all(fd, src, len) < 0)
+			goto out;
+		off += len;
+		sb_add(&index, &o->e, sizeof(o->e));
 	}
 	/* Align the index so it can be read in place. */
 	{
@@ -930,7 +966,7 @@ static int write_cache(struct cache *c, struct out_entry *out, size_t nout)
 	h.endian = CACHE_ENDIAN;
 	h.key = c->key;
 	h.snapshot_ns = c->snapshot_ns;
-	h.nentries = index.len ? (index.len - paths.len) / sizeof(struct disk_entry) : 0;
+	h.nentries = (index.len - paths.len) / sizeof(struct disk_entry);
 	h.index_off = off;
 	h.index_len = index.len;
 	h.index_hash = hash64(index.buf, index.len);
@@ -980,6 +1016,7 @@ void cache_close(struct scan *s)
 			out[nout].e.ctime_ns = c->new_ctime[i];
 			out[nout].e.ino = c->new_ino[i];
 			out[nout].old = c->map + c->entries[i].rec_off;
+			out[nout].old_tokens = c->map + c->entries[i].tok_off;
 			nout++;
 		}
 		for (size_t i = 0; i < c->npending; i++) {

@@ -165,6 +165,16 @@ static int seen_dir(struct walker *w, const struct stat *st)
 	return 0;
 }
 
+struct dent {
+	char *name;
+	unsigned char type; /* d_type: DT_REG, DT_DIR, DT_LNK, DT_UNKNOWN, ... */
+};
+
+static int cmp_dent(const void *a, const void *b)
+{
+	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
+}
+
 /* Iterative walk (no recursion: 1000-deep trees are fine). */
 static void walk_dir(struct walker *w, const char *root)
 {
@@ -176,7 +186,7 @@ static void walk_dir(struct walker *w, const char *root)
 		char *dir = stack[--nstack];
 		DIR *d = opendir(dir);
 		struct dirent *de;
-		char **names = NULL;
+		struct dent *names = NULL;
 		size_t nnames = 0, alloc_names = 0;
 		if (!d) {
 			char *disp = path_display(dir);
@@ -188,19 +198,26 @@ static void walk_dir(struct walker *w, const char *root)
 		while ((de = readdir(d))) {
 			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 				continue;
+			/* d_type spares a stat per file; files no frontend reads are dropped here. */
+			if (de->d_type == DT_REG && !frontend_for_path(de->d_name))
+				continue;
 			ALLOC_GROW(names, nnames + 1, alloc_names);
-			names[nnames++] = xstrdup(de->d_name);
+			names[nnames].name = xstrdup(de->d_name);
+			names[nnames].type = de->d_type;
+			nnames++;
 		}
 		closedir(d);
 		/* Reverse order onto the stack so the walk is in name order. */
-		qsort(names, nnames, sizeof(*names), cmp_strp);
+		qsort(names, nnames, sizeof(*names), cmp_dent);
 		for (size_t i = nnames; i-- > 0;) {
-			char *full = strcmp(dir, ".") ? xstrfmt("%s/%s", dir, names[i])
-						      : xstrdup(names[i]);
+			char *full = strcmp(dir, ".") ? xstrfmt("%s/%s", dir, names[i].name)
+						      : xstrdup(names[i].name);
 			char *disp = path_display(full);
 			struct stat st;
 			int is_link = 0;
-			if (lstat(full, &st) < 0) {
+			if (names[i].type == DT_REG) {
+				st.st_mode = S_IFREG; /* all that is needed below */
+			} else if (lstat(full, &st) < 0) {
 				diag_warn(disp, 0, 0, "cannot stat: %s", strerror(errno));
 				goto next;
 			}
@@ -220,7 +237,7 @@ static void walk_dir(struct walker *w, const char *root)
 			if (excluded(w->opt, disp))
 				goto next;
 			if (S_ISDIR(st.st_mode)) {
-				if (skip_dir_name(names[i]))
+				if (skip_dir_name(names[i].name))
 					goto next;
 				if (seen_dir(w, &st)) {
 					if (is_link)
@@ -231,14 +248,14 @@ static void walk_dir(struct walker *w, const char *root)
 				stack[nstack++] = full;
 				full = NULL;
 			} else if (S_ISREG(st.st_mode)) {
-				const struct frontend *fe = frontend_for_path(names[i]);
+				const struct frontend *fe = frontend_for_path(names[i].name);
 				if (fe)
 					add_found(w, full, fe);
 			}
 next:
 			free(disp);
 			free(full);
-			free(names[i]);
+			free(names[i].name);
 		}
 		free(names);
 		free(dir);

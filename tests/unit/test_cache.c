@@ -288,6 +288,23 @@ static void test_round_trip(void **state)
 	assert_non_null(back);
 	assert_same(ff, back);
 	facts_free(back);
+	/* A command that needs no clone tokens gets everything else. */
+	opt.skip_tokens = 1;
+	back = lookup_one(&hits);
+	opt.skip_tokens = 0;
+	assert_non_null(back);
+	assert_int_equal(back->ntokens, 0);
+	assert_null(back->tokens);
+	back->ntokens = ff->ntokens;
+	back->tokens = ff->tokens;
+	assert_same(ff, back);
+	back->tokens = NULL;
+	facts_free(back);
+	/* ... and the tokens are still there for the next one that does. */
+	back = lookup_one(&hits);
+	assert_non_null(back);
+	assert_same(ff, back);
+	facts_free(back);
 	facts_free(ff);
 }
 
@@ -364,6 +381,23 @@ static void test_corruption_survived(void **state)
 		assert_non_null(back);
 		assert_same(ff, back);
 		facts_free(back);
+		facts_free(ff);
+	}
+	/* A flipped byte in the tokens region (just before the index). */
+	{
+		struct { char magic[8]; uint32_t format, endian; uint64_t key, snap, n, index_off; } h;
+		FILE *f;
+		ff = store_one();
+		f = fopen(file, "rb");
+		assert_non_null(f);
+		assert_int_equal(fread(&h, sizeof(h), 1, f), 1);
+		fclose(f);
+		flip_byte(file, (long)h.index_off - 16);
+		back = lookup_one(&hits);
+		assert_null(back);
+		d = diag_list(&n);
+		assert_int_equal(n, 1);
+		assert_non_null(strstr(d[0].msg, "cache is corrupt"));
 		facts_free(ff);
 	}
 	/* A truncated file and garbage are survived the same way. */

@@ -1,0 +1,223 @@
+#!/bin/bash
+# make bench: unravel side by side with the floor (grep, cc -MM) and with the
+# tools people use today (pylint, jscpd), on the Python standard library,
+# Django, a C source tree (curl, from Debian) and generated projects of 10k to
+# 100k modules. Every ratio is taken in the same run. Writes bench/RESULTS.md
+# (and prints it). Not part of `make test`.
+#
+#   BENCH_RUNS=N        repetitions per timing, the best is kept (default 3)
+#   BENCH_ONLY=LIST     sections to run: python synth c dups (default: all)
+#   BENCH_SIZES=LIST    synthetic sizes (default: 10000 50000 65000 100000)
+#   BENCH_PYLINT=0      skip pylint (minutes on the standard library)
+#
+# Wall times are the best of N runs, as the machine may be
+# shared; CPU time (user+sys) is given beside them and does not depend on
+# other load. Peak memory is the maximum resident set size (/usr/bin/time).
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+U=$ROOT/build/unravel
+W=$ROOT/build/bench
+RUNS=${BENCH_RUNS:-3}
+ONLY=${BENCH_ONLY:-python synth c dups}
+SIZES=${BENCH_SIZES:-10000 50000 65000 100000}
+PYLINT=${BENCH_PYLINT:-1}
+STDLIB=/usr/lib/python3.11
+DJANGO=/usr/lib/python3/dist-packages/django
+mkdir -p "$W"
+RES=$W/results.md
+: >"$RES"
+[ -x "$U" ] || { echo "bench: build first (make)"; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)"; exit 2; }
+
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+say() { echo "$*" | tee -a "$RES"; }
+
+# measure NAME CMD...: best wall time of $RUNS runs; sets T (s), C (cpu s), M (MB).
+# The command's exit status 0 or 1 is fine (1 = cycles found); 2+ is an error.
+measure() {
+	local name=$1; shift
+	local best= bestc= mem=0 i out rc
+	out=$W/time.$$
+	for ((i = 0; i < RUNS; i++)); do
+		[ -n "${BEFORE:-}" ] && eval "$BEFORE"
+		/usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >"$W/last.out" 2>"$W/last.err"
+		rc=$?
+		if [ $rc -gt 1 ]; then
+			echo "bench: '$name' failed (exit $rc): $*" >&2
+			tail -5 "$W/last.err" >&2
+			T=NaN C=NaN M=NaN
+			return 1
+		fi
+		read -r e u s m <"$out"
+		if [ -z "$best" ] || awk "BEGIN{exit !($e < $best)}"; then best=$e; bestc=$(awk "BEGIN{printf \"%.2f\", $u + $s}"); fi
+		[ "$m" -gt "$mem" ] && mem=$m
+	done
+	rm -f "$out"
+	T=$best C=$bestc M=$((mem / 1024))
+}
+
+ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.1f\", $1 / $2; else print \"-\" }"; }
+row() { say "| $1 | $2 | $3 | $4 | $5 |"; }
+
+header() {
+	say ""
+	say "$1"
+	say ""
+	say "| what | wall s | cpu s | peak MB | ratio |"
+	say "|---|---:|---:|---:|---:|"
+}
+
+python_corpus() { # NAME DIR
+	local name=$1 dir=$2 cache=$W/cache/$1 nfiles floor_t
+	nfiles=$(find "$dir" -name '*.py' | wc -l)
+	header "### $name ($dir, $nfiles .py files)"
+	measure grep grep -rE '^\s*(import|from)\s' --include='*.py' "$dir"
+	floor_t=$T
+	row "floor: \`grep -rE '^\\s*(import\|from)\\s'\`" "$T" "$C" "$M" "1.0"
+	measure cold "$U" cycles "$dir" --kind imports --no-cache -q
+	local cold=$T
+	row "unravel cycles --kind imports, cold (--no-cache)" "$T" "$C" "$M" "$(ratio "$T" "$floor_t") x floor"
+	BEFORE="rm -rf '$cache'" measure cold-write "$U" cycles "$dir" --kind imports --cache-dir "$cache" -q
+	row "unravel cycles --kind imports, cold, writing the cache" "$T" "$C" "$M" "$(ratio "$T" "$floor_t") x floor"
+	measure warm "$U" cycles "$dir" --kind imports --cache-dir "$cache" -q
+	row "unravel cycles --kind imports, warm cache" "$T" "$C" "$M" "$(ratio "$T" "$floor_t") x floor"
+	measure hook "$U" cycles "$dir" --kind all --cache-dir "$cache" -q
+	row "unravel cycles --kind all (what \`hook run\` does), warm" "$T" "$C" "$M" "$(ratio "$T" "$floor_t") x floor"
+	if [ "$PYLINT" = 1 ] && command -v pylint >/dev/null; then
+		RUNS=1 measure pylint pylint --disable=all --enable=cyclic-import --jobs=1 "$dir"
+		row "pylint --disable=all --enable=cyclic-import" "$T" "$C" "$M" "$(ratio "$T" "$cold") x unravel cold"
+	fi
+}
+
+if want python; then
+	say "## Python: import graph and cycles"
+	python_corpus "stdlib" "$STDLIB"
+	python_corpus "django" "$DJANGO"
+fi
+
+if want synth; then
+	say ""
+	say "## Synthetic projects (bench/gen-synthetic.py): growth with size"
+	say ""
+	say "| modules | files | cold wall s | cold cpu s | cold MB | warm wall s | warm cpu s | warm MB | grep wall s | cold us/module |"
+	say "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for n in $SIZES; do
+		dir=$W/synth-$n
+		if [ ! -f "$dir/.stamp" ] || [ "$(cat "$dir/.stamp")" != "$(md5sum <bench/gen-synthetic.py)" ]; then
+			rm -rf "$dir"
+			python3 bench/gen-synthetic.py "$n" "$dir" >/dev/null || exit 2
+			md5sum <bench/gen-synthetic.py >"$dir/.stamp"
+		fi
+		files=$(find "$dir" -name '*.py' | wc -l)
+		cache=$W/cache/synth-$n
+		measure grep grep -rE '^\s*(import|from)\s' --include='*.py' "$dir/synth"
+		g=$T
+		measure cold "$U" cycles "$dir/synth" --kind imports --no-cache -q
+		ct=$T cc=$C cm=$M
+		BEFORE="rm -rf '$cache'" RUNS=1 measure write "$U" cycles "$dir/synth" --kind imports --cache-dir "$cache" -q
+		measure warm "$U" cycles "$dir/synth" --kind imports --cache-dir "$cache" -q
+		say "| $n | $files | $ct | $cc | $cm | $T | $C | $M | $g | $(awk "BEGIN{printf \"%.1f\", $ct * 1e6 / $n}") |"
+	done
+fi
+
+if want c; then
+	# A real C tree from Debian: curl's sources and its CMake compilation database.
+	src=$W/curl
+	if [ ! -f "$src/build/compile_commands.json" ]; then
+		rm -rf "$src" && mkdir -p "$src/apt/lists/partial" "$src/apt/cache/archives/partial"
+		echo "deb-src http://deb.debian.org/debian bookworm main" >"$src/apt/sources.list"
+		aptopts="-o Dir::Etc::SourceList=$src/apt/sources.list -o Dir::Etc::SourceParts=- -o Dir::State::Lists=$src/apt/lists -o Dir::Cache=$src/apt/cache"
+		if (cd "$src" && apt-get $aptopts update -qq && apt-get $aptopts source --download-only -qq curl) >/dev/null 2>&1 &&
+			(cd "$src" && dpkg-source -x --skip-patches curl_*.dsc tree) >/dev/null 2>&1 &&
+			cmake -S "$src/tree" -B "$src/build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCURL_USE_OPENSSL=OFF \
+				-DCURL_ENABLE_SSL=OFF -DUSE_LIBIDN2=OFF -DCURL_USE_LIBPSL=OFF -DCURL_USE_LIBSSH2=OFF \
+				-DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=OFF >/dev/null 2>&1; then
+			:
+		else
+			say ""
+			say "## C (curl): skipped, the sources could not be fetched or configured"
+			src=
+		fi
+	fi
+	if [ -n "$src" ]; then
+		tus=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$src/build/compile_commands.json")
+		header "## C: include graph of curl ($tus translation units, compile_commands.json)"
+		# The preprocessor floor: cc -MM over the same translation units, with their flags.
+		python3 - "$src/build/compile_commands.json" >"$W/mm.sh" <<'EOF'
+import json, shlex, sys
+print("set -e")
+for e in json.load(open(sys.argv[1])):
+    args = e.get("arguments") or shlex.split(e["command"])
+    keep, skip = [], False
+    for a in args[1:]:
+        if skip:
+            skip = False
+            continue
+        if a in ("-o", "-c"):
+            skip = a == "-o"
+            continue
+        keep.append(a)
+    print("cd %s && %s -MM %s >/dev/null" % (shlex.quote(e["directory"]), shlex.quote(args[0]),
+                                             " ".join(shlex.quote(a) for a in keep)))
+EOF
+		measure mm bash "$W/mm.sh"
+		floor_t=$T
+		row "floor: \`cc -MM\` over every TU (one process each, serial)" "$T" "$C" "$M" "1.0"
+		measure cold "$U" cycles "$src/tree" --kind imports --compile-commands "$src/build" --no-cache -q
+		row "unravel cycles --kind imports (libclang, 2 threads)" "$T" "$C" "$M" "$(ratio "$T" "$floor_t") x floor"
+	fi
+fi
+
+if want dups; then
+	# jscpd, pinned, installed here only (never a product dependency).
+	node=$W/node
+	if [ ! -x "$node/node_modules/.bin/jscpd" ]; then
+		mkdir -p "$node" && (cd "$node" && npm init -y >/dev/null && npm i -E jscpd@5.3.2 >/dev/null 2>&1)
+	fi
+	if [ -x "$node/node_modules/.bin/jscpd" ]; then
+		header "## Duplicate code: $STDLIB (min 50 tokens)"
+		measure jscpd "$node/node_modules/.bin/jscpd" --min-tokens 50 --format python --reporters json \
+			--output "$W/jscpd" --silent --ignore '**/test/**' "$STDLIB"
+		jt=$T
+		row "jscpd@5.3.2 --min-tokens 50" "$T" "$C" "$M" "1.0"
+		measure dups "$U" dups "$STDLIB" --min-tokens 50 --format json --no-cache -q
+		cp "$W/last.out" "$W/dups.json"
+		row "unravel dups --min-tokens 50 (cold)" "$T" "$C" "$M" "$(ratio "$jt" "$T") x faster"
+		python3 - "$W/jscpd/jscpd-report.json" "$W/dups.json" <<'EOF' | tee -a "$RES"
+import json, sys
+j = json.load(open(sys.argv[1]))
+u = json.load(open(sys.argv[2]))
+def overlap(a, b):
+    return a[0] == b[0] and a[1] <= b[2] and b[1] <= a[2]
+spans = []
+for g in u.get("groups", []):
+    spans.append([(m["file"], m["start_line"], m["end_line"]) for m in g["members"]])
+pairs = j.get("duplicates", [])
+found = 0
+for d in pairs:
+    a = (d["firstFile"]["name"], d["firstFile"]["start"], d["firstFile"]["end"])
+    b = (d["secondFile"]["name"], d["secondFile"]["start"], d["secondFile"]["end"])
+    if any(any(overlap(a, m) for m in g) and any(overlap(b, m) for m in g) for g in spans):
+        found += 1
+n = len(pairs)
+print("")
+print("Recall against jscpd: %d of %d clone pairs jscpd reports are inside one unravel group (%.0f%%)."
+      % (found, n, 100.0 * found / n if n else 100.0))
+EOF
+	else
+		say ""
+		say "## Duplicate code: skipped (npm could not install jscpd@5.3.2)"
+	fi
+fi
+
+{
+	echo "# Benchmarks"
+	echo ""
+	echo "Produced by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), $(nproc) cores,"
+	echo "$(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo) of memory, unravel $("$U" --version | cut -d' ' -f2),"
+	echo "best of $RUNS runs; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+	cat "$RES"
+} >bench/RESULTS.md
+echo
+echo "wrote bench/RESULTS.md"
