@@ -140,7 +140,10 @@ struct ctx {
 	int is_stub;        /* .pyi */
 	pcre2_match_data *md;
 	struct strbuf sb;
+	int nwarned;
 };
+
+#define MAX_WARNINGS 10
 
 static const char *tok_text(const struct ctx *c, const struct pytok *t, size_t *n)
 {
@@ -148,20 +151,18 @@ static const char *tok_text(const struct ctx *c, const struct pytok *t, size_t *
 	return c->src + t->off;
 }
 
-static int tok_is(const struct ctx *c, const struct pytok *t, const char *s)
+/*
+ * Token tests against a string literal (sizeof, not strlen: these run for
+ * every token of every file).
+ */
+#define tok_is(c, t, s) ((t)->len == sizeof(s) - 1 && !memcmp((c)->src + (t)->off, s, sizeof(s) - 1))
+#define is_op(c, t, s) ((t)->kind == PT_OP && tok_is(c, t, s))
+#define is_name(c, t, s) ((t)->kind == PT_NAME && tok_is(c, t, s))
+
+static int is_name_str(const struct ctx *c, const struct pytok *t, const char *s)
 {
 	size_t n = strlen(s);
-	return t->len == n && !memcmp(c->src + t->off, s, n);
-}
-
-static int is_op(const struct ctx *c, const struct pytok *t, const char *s)
-{
-	return t->kind == PT_OP && tok_is(c, t, s);
-}
-
-static int is_name(const struct ctx *c, const struct pytok *t, const char *s)
-{
-	return t->kind == PT_NAME && tok_is(c, t, s);
+	return t->kind == PT_NAME && t->len == n && !memcmp(c->src + t->off, s, n);
 }
 
 /* Python's hard keywords (soft ones - match, case, type, _ - are names). */
@@ -258,10 +259,12 @@ static void pop_block(struct ctx *c)
 	c->depth--;
 }
 
+/* Count a syntax error; warn about the first MAX_WARNINGS of a file (then once more, at the end). */
 static void parse_error(struct ctx *c, const struct pytok *t, const char *msg)
 {
 	c->ff->parse_errors++;
-	diag_warn(c->ff->path, (int)t->line, (int)t->col, "%s", msg);
+	if (c->nwarned++ < MAX_WARNINGS)
+		diag_warn(c->ff->path, (int)t->line, (int)t->col, "%s", msg);
 }
 
 /* ---------- text helpers ---------- */
@@ -1087,7 +1090,7 @@ static int compound_keyword(struct ctx *c, const struct pytok *const *t, size_t 
 	if (i == 0 && is_name(c, t[0], "class"))
 		return B_CLASS;
 	for (int j = 0; cond[j]; j++)
-		if (is_name(c, t[i], cond[j]))
+		if (is_name_str(c, t[i], cond[j]))
 			return *kw = i, B_COND;
 	/* soft keywords: only a header ends with ':' */
 	if (i == 0 && n > 2 && (tok_is(c, t[0], "match") || tok_is(c, t[0], "case")) &&
@@ -1427,6 +1430,9 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 	}
 	if (c.have_pending && c.pending.own >= 0)
 		close_block(&c, &c.pending);
+	if (c.nwarned > MAX_WARNINGS)
+		diag_warn(ff->path, 0, 0, "%d more statements with syntax errors not shown",
+			  c.nwarned - MAX_WARNINGS);
 	while (c.depth > 1)
 		pop_block(&c);
 

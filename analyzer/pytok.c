@@ -30,6 +30,7 @@
 #define MAX_INDENT 512
 #define MAX_BRACKETS 512
 #define MAX_FSTRING_NESTING 64
+#define MAX_WARNINGS 10
 
 struct tz {
 	const char *src;
@@ -50,6 +51,8 @@ struct tz {
 	int logical_indent; /* indentation of the line that started the logical line */
 	int fnest;          /* f-string nesting, against runaway recursion */
 	int pending;        /* a significant token since the last NEWLINE */
+	uint32_t warned_line;
+	int nwarned;
 };
 
 const char *pytok_kind_name(int kind)
@@ -61,10 +64,18 @@ const char *pytok_kind_name(int kind)
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
+/*
+ * Count an error; warn about the first one of a line, and about at most
+ * MAX_WARNINGS per file (a binary-ish or deeply broken file must not bury
+ * the other warnings), then say how many more there were.
+ */
 static void tz_error(struct tz *t, uint32_t line, uint32_t col, const char *msg)
 {
 	t->out->nerrors++;
-	if (t->path)
+	if (!t->path || line == t->warned_line)
+		return;
+	t->warned_line = line;
+	if (t->nwarned++ < MAX_WARNINGS)
 		diag_warn(t->path, (int)line, (int)col, "%s", msg);
 }
 
@@ -570,6 +581,9 @@ int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *p
 			emit(t, PT_DEDENT, len, 0, t->line, 1);
 	}
 	emit(t, PT_ENDMARKER, len, 0, t->line, 1);
+	if (t->nwarned > MAX_WARNINGS)
+		diag_warn(t->path, 0, 0, "%d more lines with syntax errors not shown",
+			  t->nwarned - MAX_WARNINGS);
 	errors = out->nerrors;
 	free(t);
 	return errors;
