@@ -1271,9 +1271,11 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 		w->staged[idx] = NULL;
 	}
 	w->ntouched = 0;
-	ALLOC_GROW(c->incls, c->nincls + w->nincls, c->alloc_incls);
-	memcpy(c->incls + c->nincls, w->incls, w->nincls * sizeof(*w->incls));
-	c->nincls += w->nincls;
+	if (w->nincls) {
+		ALLOC_GROW(c->incls, c->nincls + w->nincls, c->alloc_incls);
+		memcpy(c->incls + c->nincls, w->incls, w->nincls * sizeof(*w->incls));
+		c->nincls += w->nincls;
+	}
 	w->nincls = 0;
 	pthread_mutex_unlock(&c->lock);
 
@@ -1553,7 +1555,8 @@ static void build_fallback_args(struct ctx *c)
 			d = up;
 		}
 	}
-	qsort(dirs, (size_t)n, sizeof(*dirs), cmp_strp);
+	if (n)
+		qsort(dirs, (size_t)n, sizeof(*dirs), cmp_strp);
 	for (int i = 0; i < n; i++) {
 		push_arg(&c->fallback_args, &c->nfallback_args, dirs[i]);
 	}
@@ -1636,7 +1639,8 @@ static void merge_imports(struct ctx *c)
 	size_t i = 0;
 	(void)cmp_incl_tu_name;
 	cmp_incl_ctx = c;
-	qsort(c->incls, c->nincls, sizeof(*c->incls), cmp_incl);
+	if (c->nincls)
+		qsort(c->incls, c->nincls, sizeof(*c->incls), cmp_incl);
 	while (i < c->nincls) {
 		size_t j = i;
 		struct incl *in = &c->incls[i];
@@ -1772,7 +1776,7 @@ static int finish(struct scan *s)
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	pthread_mutex_init(&c.lock, NULL);
-	if (cs)
+	if (cs && cs->nsides)
 		qsort(cs->sides, cs->nsides, sizeof(*cs->sides), cmp_side);
 
 	/* The project's C files, by canonical path. */
@@ -1822,7 +1826,8 @@ static int finish(struct scan *s)
 				"fallback flags\n", nfallback, nfallback == 1 ? "" : "s", dbdir);
 	for (int i = 0; i < c.ntus; i++)
 		atomic_store(&c.files[c.tus[i].file].reached, 0);
-	qsort(c.tus, (size_t)c.ntus, sizeof(*c.tus), cmp_tu);
+	if (c.ntus)
+		qsort(c.tus, (size_t)c.ntus, sizeof(*c.tus), cmp_tu);
 	run_tus(&c, 0, c.ntus);
 
 	/* Headers that no TU reached: parse them on their own. */
