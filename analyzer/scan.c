@@ -208,7 +208,8 @@ static void walk_dir(struct walker *w, const char *root)
 		}
 		closedir(d);
 		/* Reverse order onto the stack so the walk is in name order. */
-		qsort(names, nnames, sizeof(*names), cmp_dent);
+		if (nnames)
+			qsort(names, nnames, sizeof(*names), cmp_dent);
 		for (size_t i = nnames; i-- > 0;) {
 			char *full = strcmp(dir, ".") ? xstrfmt("%s/%s", dir, names[i].name)
 						      : xstrdup(names[i].name);
