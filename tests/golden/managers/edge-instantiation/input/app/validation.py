@@ -1,0 +1,3 @@
+class TradeValidator:
+    def validate(self, order):
+        return bool(order)

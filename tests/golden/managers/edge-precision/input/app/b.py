@@ -1,0 +1,7 @@
+class QuoteService:
+    def __init__(self, host):
+        self.host = host
+
+
+class CacheManager:
+    pass
