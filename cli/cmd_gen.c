@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "../analyzer/util.h"
+#include "../codegen/cache_rewrite.h"
 #include "../codegen/template.h"
 
 #include <errno.h>
@@ -83,9 +84,8 @@ int cmd_gen(struct options *o)
 		return gen_render(o);
 	if (!strcmp(sub, "factory") || !strcmp(sub, "eventbus"))
 		return error("'gen %s' is not implemented yet", sub), EXIT_FATAL;
-	/* Owned by the cache-rewrite work (issue 7): replace this line with its entry point. */
 	if (!strcmp(sub, "cache-rewrite"))
-		return error("'gen cache-rewrite' is not implemented yet"), EXIT_FATAL;
+		return gen_cache_rewrite(o);
 	return usage_error(o, "unknown gen subcommand '%s' (factory, eventbus, cache-rewrite, "
 			      "render)", sub);
 }
