@@ -185,11 +185,11 @@ void cycles_print_text(FILE *f, const struct cycle_report *r)
 		fprintf(f, "  cut %d edge%s to break it:\n", it->ncuts, it->ncuts == 1 ? "" : "s");
 		for (int k = 0; k < it->ncuts; k++) {
 			const struct gedge *e = &g->edges[it->cuts[k].edge];
-			fprintf(f, "    %s -> %s (%d %s)\n", g->nodes[e->from].id, g->nodes[e->to].id,
-				it->cuts[k].count,
-				!strcmp(r->graph_kind, "managers")
-					? (it->cuts[k].count == 1 ? "reference" : "references")
-					: (it->cuts[k].count == 1 ? "import" : "imports"));
+			const char *what = !strcmp(r->graph_kind, "managers") ? "reference"
+					   : !strcmp(e->kind, "include")      ? "include"
+									       : "import";
+			fprintf(f, "    %s -> %s (%d %s%s)\n", g->nodes[e->from].id, g->nodes[e->to].id,
+				it->cuts[k].count, what, it->cuts[k].count == 1 ? "" : "s");
 			fprintf(f, "      shortest cycle through it:\n");
 			print_chain(f, g, it->cuts[k].cycle, it->cuts[k].ncycle);
 		}
