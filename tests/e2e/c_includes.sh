@@ -1,11 +1,12 @@
 #!/bin/bash
-# The include edges unravel reads from #include directives agree with what
-# the compiler resolves: for every translation unit of examples/ctrading and
-# of unravel's own source, `cc -H` lists the headers it enters, with their
-# nesting; each such edge between project files must be in `unravel facts`
-# (with that TU in its "tus"), and each edge unravel has beyond them must be
-# a re-entry -H cannot show (the target was already entered in one of the
-# edge's TUs: the back edge of a #pragma once or include-guard cycle).
+# The include graph agrees with what the compiler resolves: for every
+# translation unit of examples/ctrading and of unravel's own source, `cc -H`
+# (and `clang -H`) lists the headers it enters, with their nesting; each such
+# edge between project files must be in `unravel graph --kind imports` (with
+# that TU in its "tus"), and each edge unravel has beyond them must be a
+# re-entry -H cannot show (the target was already entered in one of the
+# edge's TUs: the back edge of a #pragma once cycle). Then `unravel cycles`
+# reports the example's two include cycles, #pragma once and guarded.
 set -eu
 : "${UNRAVEL:?}" "${ROOT:?}"
 tmp=$(mktemp -d)
@@ -14,11 +15,12 @@ trap 'rm -rf "$tmp"' EXIT
 cp -R "$ROOT/examples/ctrading" "$tmp/ctrading"
 rm -rf "$tmp/ctrading/build" "$tmp/ctrading/compile_commands.json"
 make -s -C "$tmp/ctrading" compile_commands.json >/dev/null
-(cd "$tmp/ctrading" && "$UNRAVEL" facts . --format json --no-cache) >"$tmp/ctrading.json"
+(cd "$tmp/ctrading" && "$UNRAVEL" graph . --kind imports --format json --no-cache) \
+	>"$tmp/ctrading.json"
 
 make -s -C "$ROOT" compdb BUILD="$tmp/own" >/dev/null
-(cd "$ROOT" && "$UNRAVEL" facts analyzer cli codegen --compile-commands "$tmp/own" \
-	--format json --no-cache) >"$tmp/own.json"
+(cd "$ROOT" && "$UNRAVEL" graph analyzer cli codegen --compile-commands "$tmp/own" \
+	--kind imports --format json --no-cache) >"$tmp/own.json"
 
 python3 - "$tmp/ctrading" "$tmp/ctrading.json" "$tmp/ctrading/compile_commands.json" \
 	"$ROOT" "$tmp/own.json" "$tmp/own/compile_commands.json" <<'PY'
@@ -28,15 +30,17 @@ import json, os, re, shlex, shutil, subprocess, sys
 compilers = [c for c in ("cc", "clang") if shutil.which(c)]
 
 def check(root, facts_path, db_path, must):
-    facts = json.load(open(facts_path))
+    graph = json.load(open(facts_path))
     root = os.path.realpath(root)
     rel = lambda p: os.path.relpath(os.path.realpath(p), root)
-    files = {f["path"] for f in facts["files"] if f["lang"] == "c"}
+    # Node ids are relative to their PATH root; "file" is relative to the cwd.
+    file_of = {n["id"]: n["file"] for n in graph["nodes"] if n["lang"] == "c"}
+    files = set(file_of.values())
     ours = {}
-    for f in facts["files"]:
-        for im in f["imports"]:
-            if im["resolved"] and rel(im["resolved"]) in files:
-                ours.setdefault((f["path"], rel(im["resolved"])), set()).update(im["tus"].split(","))
+    for e in graph["edges"]:
+        assert e["kind"] == "include", e
+        key = (file_of[e["from"]], file_of[e["to"]])
+        ours.setdefault(key, set()).update(e["tus"].split(","))
     bad = 0
     db = json.load(open(db_path))
     entered = {}
@@ -113,7 +117,7 @@ def check(root, facts_path, db_path, must):
         if (a, b) not in ours:
             print(f"expected edge {a} -> {b} is missing")
             bad += 1
-    for w in facts["warnings"]:
+    for w in graph["warnings"]:
         print("unexpected warning:", w)
         bad += 1
     print(f"{root}: {len(ours)} include edges in {len(entered)} TUs; " + "; ".join(summary))
@@ -126,3 +130,14 @@ bad = check(sys.argv[1], sys.argv[2], sys.argv[3], cycle)
 bad += check(sys.argv[4], sys.argv[5], sys.argv[6], [("analyzer/scan.c", "analyzer/scan.h")])
 sys.exit(1 if bad else 0)
 PY
+
+# Both include cycles, each edge with its file:line and TUs.
+rc=0
+(cd "$tmp/ctrading" && "$UNRAVEL" cycles . --kind imports --format json --no-cache) \
+	>"$tmp/cycles.json" || rc=$?
+[ "$rc" = 1 ] || { echo "cycles exit $rc, expected 1"; exit 1; }
+got=$(jq -c '[.sccs[] | [.nodes, [.edges[] | [.from, .to, .line, (.tus | split(",") | length)]]]]' \
+	"$tmp/cycles.json")
+want='[[["src/core/order.h","src/core/types.h"],[["src/core/order.h","src/core/types.h",4,6],["src/core/types.h","src/core/order.h",4,6]]],[["src/managers/risk_manager.h","src/managers/vix_manager.h"],[["src/managers/risk_manager.h","src/managers/vix_manager.h",6,5],["src/managers/vix_manager.h","src/managers/risk_manager.h",9,5]]]]'
+[ "$got" = "$want" ] || { echo "cycles: got $got"; echo "want $want"; exit 1; }
+echo "ok: both include cycles reported"
