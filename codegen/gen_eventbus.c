@@ -1,7 +1,8 @@
 /*
  * gen_eventbus.c - `unravel gen eventbus`: an event bus and one adapter
  * pair per cut manager edge, written into -o DIR (default: the current
- * folder): event_bus.py (Python), or event_bus.h/.c and event_adapters.h/.c (C).
+ * folder): event_bus.py (Python), or ev_bus.h/.c and ev_adapters.h/.c (C; the
+ * ev_ prefix keeps clear of a project's own event_bus).
  */
 #include "context.h"
 #include "generator.h"
@@ -15,8 +16,8 @@
 static const char *const langs[] = {"python", "c", NULL};
 
 static const char *const python_files[] = {"event_bus.py", NULL};
-static const char *const c_files[] = {"event_bus.h", "event_bus.c", "event_adapters.h",
-				      "event_adapters.c", NULL};
+static const char *const c_files[] = {"ev_bus.h", "ev_bus.c", "ev_adapters.h",
+				      "ev_adapters.c", NULL};
 
 static int run(const struct gen_request *rq)
 {
