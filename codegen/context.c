@@ -1334,7 +1334,8 @@ static void event_calls(struct plan *p, int a, int b, json_t *methods, json_t *s
 			nhits = 0;
 		}
 	}
-	qsort(names, nnames, sizeof(*names), cmp_json_module);
+	if (nnames)
+		qsort(names, nnames, sizeof(*names), cmp_json_module);
 	for (size_t k = 0; k < nnames; k++) {
 		json_t *mj;
 		if (k && !strcmp(names[k], names[k - 1]))
