@@ -7,7 +7,9 @@
  *   2. registries ("key": Cls, register("key", Cls)) and the attribute
  *      bindings of every class (self.x = Cls(...), self.x =
  *      f.get_manager("key"), self.x = param, dict entries self.d = {"k": Cls(...)});
- *   3. the host: the class whose attributes hold the most managers;
+ *   3. the host: the class whose attributes hold the most managers, among
+ *      those the managers take back (a constructor parameter annotated with
+ *      it or named for it: algorithm, host, app, engine for TradingEngine);
  *   4. edges: constructor parameters, host-attribute chains evaluated hop by
  *      hop over the bindings (so self.algorithm.risk.correlation_manager
  *      needs both TradingAlgorithm.risk and RiskCoordinator.correlation_manager
@@ -821,10 +823,12 @@ static int host_param_name(struct builder *b, const char *name, int h)
 static const struct fact_func *init_of(struct builder *b, int c, int *owner);
 
 /*
- * A manager-like class is a composition root only if what it creates takes
- * it back: the first constructor parameter of a class it binds is annotated
- * with it or named for it (TradingEngine -> OrderManager(engine)). A
- * GreeksMonitor holding two caches is not a host.
+ * A class is a composition root only if what it creates takes it back: a
+ * constructor parameter of a class it binds is annotated with it or named
+ * for it (TradingAlgorithm -> VixManager(algorithm), TradingEngine ->
+ * OrderManager(engine)). A GreeksMonitor holding two caches is not a host,
+ * nor is a reader holding its handlers; a wrong host would turn every
+ * `host`/`app` parameter of the project into a path to it.
  */
 static int refers_back(struct builder *b, int cand)
 {
@@ -837,12 +841,13 @@ static int refers_back(struct builder *b, int cand)
 		if (bd->kind != B_CLASS || bd->cls == cand)
 			continue;
 		init = init_of(b, bd->cls, &owner);
-		if (!init || !init->nparams)
-			continue;
-		p = &init->params[0];
-		if (p->annotation ? resolve_annotation(b, b->cls[owner].fi, p->annotation) == cand
-				  : host_param_name(b, p->name, cand))
-			return 1;
+		for (int i = 0; init && i < init->nparams; i++) {
+			p = &init->params[i];
+			if (p->annotation
+				    ? resolve_annotation(b, b->cls[owner].fi, p->annotation) == cand
+				    : host_param_name(b, p->name, cand))
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -881,7 +886,7 @@ static void detect_host(struct builder *b)
 	for (size_t i = 0; i < b->ncls; i++) {
 		const struct mclass *k = &b->cls[i], *bk;
 		/* one manager held is a field, not a composition root */
-		if (k->nmanager_attrs < 2 || (k->manager_like && !refers_back(b, (int)i)))
+		if (k->nmanager_attrs < 2 || !refers_back(b, (int)i))
 			continue;
 		if (best < 0) {
 			best = (int)i;

@@ -156,7 +156,7 @@ static void emit_text(FILE *f, const struct scan *s, const struct modindex *mi,
 		fprintf(f, "%s  %s:%d  (%d managers bound to its attributes)\n", mg->host_class,
 			mg->host_file, mg->host_line, mg->nhosts ? mg->hosts[0].nmanagers : 0);
 	else
-		fprintf(f, "none found (no class binds two or more managers to its attributes)\n");
+		fprintf(f, "none (no class holds two or more managers that take it back in their constructor)\n");
 	for (int i = mg->host_class ? 1 : 0; i < mg->nhosts; i++)
 		fprintf(f, "  also holds managers: %s  %s:%d  (%d)\n", mg->hosts[i].cls,
 			mg->hosts[i].file, mg->hosts[i].line, mg->hosts[i].nmanagers);

@@ -550,6 +550,39 @@ static void test_host_rules(void **state)
 	free_scan(&s);
 }
 
+/* A class holding managers that never take it back is not the host. */
+static void test_no_host_without_back_reference(void **state)
+{
+	struct scan s;
+	struct manager_graph mg;
+	struct file_facts *ff;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	ff = add_file(&s, "sax.py", LANG_PYTHON);
+	add_class(ff, "Reader", 1, NULL);
+	add_ref(ff, REF_BIND, "Reader", "__init__", "self", "content_handler", "ContentHandler", 3);
+	add_ref(ff, REF_BIND, "Reader", "__init__", "self", "error_handler", "ErrorHandler", 4);
+	add_class(ff, "ContentHandler", 10, NULL);
+	add_class(ff, "ErrorHandler", 20, NULL);
+	add_func(ff, "ErrorHandler", "__init__", 21, "level=");
+	/* an app-taking plugin that Reader does not create: its app is not Reader */
+	add_class(ff, "PluginService", 30, NULL);
+	add_func(ff, "PluginService", "__init__", 31, "app");
+	add_ref(ff, REF_SELF_ATTR, "PluginService", "__init__", "self", "app", "app", 32);
+	add_ref(ff, REF_ATTR, "PluginService", "f", "self.app", "content_handler", NULL, 33);
+	add_ref(ff, REF_GETATTR, "PluginService", "f", "self.app", "lost_handler", NULL, 34);
+	finish(&s);
+	assert_int_equal(managers_build(&mg, &s, NULL, NULL), 0);
+	dump(&mg);
+	assert_null(mg.host_class);
+	assert_int_equal(mg.g->nedges, 0);
+	assert_int_equal(mg.nunresolved, 0);
+	assert_int_equal(mg.nhosts, 1); /* listed as holding managers, not as the host */
+	assert_string_equal(mg.hosts[0].cls, "Reader");
+	managers_release(&mg);
+	free_scan(&s);
+}
+
 static void test_c_graph(void **state)
 {
 	struct scan s;
@@ -606,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_python_graph),
 		cmocka_unit_test(test_ambiguous_names),
 		cmocka_unit_test(test_host_rules),
+		cmocka_unit_test(test_no_host_without_back_reference),
 		cmocka_unit_test(test_c_graph),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
