@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,7 +284,7 @@ static int32_t left_merge(int32_t a, int32_t b)
  * or LEFT_MIXED); only intervals whose occurrences cannot all be extended
  * to the left are maximal repeats.
  */
-static struct interval *find_intervals(const struct corpus *c, const int32_t *sa,
+static struct interval *find_intervals(const int32_t *text, int32_t n, const int32_t *sa,
 				       const int32_t *lcp, int32_t min_len, size_t *nout)
 {
 	struct entry {
@@ -292,7 +293,6 @@ static struct interval *find_intervals(const struct corpus *c, const int32_t *sa
 	size_t nstack = 0, alloc_stack = 0;
 	struct interval *out = NULL;
 	size_t nint = 0, alloc_int = 0;
-	int32_t n = c->n;
 
 	ALLOC_GROW(stack, 1, alloc_stack);
 	stack[nstack++] = (struct entry){0, 0, LEFT_UNSET};
@@ -300,7 +300,7 @@ static struct interval *find_intervals(const struct corpus *c, const int32_t *sa
 		int32_t cur = i < n ? lcp[i] : -1;
 		int32_t lb = i - 1;
 		int32_t p = sa[i - 1];
-		int32_t acc = p > 0 ? c->text[p - 1] : LEFT_MIXED;
+		int32_t acc = p > 0 ? text[p - 1] : LEFT_MIXED;
 		while (nstack && cur < stack[nstack - 1].len) {
 			struct entry e = stack[--nstack];
 			e.left = left_merge(e.left, acc);
@@ -347,12 +347,12 @@ static int cmp_i32(const void *a, const void *b)
  * nearly all covered; so a quick test (first, middle and last tokens)
  * screens them first.
  */
-static int bit_get(const uint64_t *bits, int32_t i)
+static inline int bit_get(const uint64_t *bits, int32_t i)
 {
 	return (int)((bits[i >> 6] >> (i & 63)) & 1);
 }
 
-static int maybe_covered(const uint64_t *bits, int32_t p, int32_t len)
+static inline int maybe_covered(const uint64_t *bits, int32_t p, int32_t len)
 {
 	return bit_get(bits, p) && bit_get(bits, p + len / 2) && bit_get(bits, p + len - 1);
 }
@@ -569,93 +569,63 @@ static void emit_clone(struct builder *b, const struct corpus *c, const int32_t 
 	group_finish(g, c->files, opt);
 }
 
-struct hashed {
-	uint64_t hash;
-	int32_t pos;
+/* Token ranges [from, to) in layout positions. */
+struct range {
+	int32_t from, to;
 };
 
-static int cmp_hashed(const void *a, const void *b)
+static int cmp_range(const void *a, const void *b)
 {
-	const struct hashed *x = a, *y = b;
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return (x->pos > y->pos) - (x->pos < y->pos);
+	const struct range *x = a, *y = b;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return (x->to > y->to) - (x->to < y->to);
 }
 
 /*
- * A class whose tokens repeat themselves every few tokens (a table): as a
- * renamed clone it only says "these files have tables", and its nested
- * sub-intervals are numerous and large. Report only sets of occurrences
- * that are exactly identical (a table copied), then cover every occurrence.
+ * One pass of clone classes over text[0..n) (values below k, a unique 0 at
+ * the end). global maps a text position to its layout position (file f's
+ * token i is at layout->start[f] + i), or is NULL when they are the same.
+ *
+ * Longest classes first. A class is reported when at least one of its
+ * non-overlapping members is not covered by the members reported so far
+ * (seen): a sub-clone of a reported clone adds nothing, but a shorter
+ * repeat with a new occurrence does.
+ *
+ * A class whose tokens repeat themselves every few tokens is a table (k1 =
+ * 1, k2 = 2, ...): as a renamed clone it only says "these files have
+ * tables", and its nested sub-intervals are numerous and large. On the
+ * normalized pass (tables != NULL) such a class is not reported; its
+ * ranges are handed back so that an exact pass over them finds the tables
+ * that were really copied. On the exact pass a table is a run of one
+ * repeated token and is dropped.
  */
-static void table_class(struct builder *b, const struct corpus *c, const int32_t *pos, size_t cnt,
-			int32_t len, uint64_t *bits, const struct dup_options *opt)
+static void take_classes(struct builder *b, const struct corpus *layout, const int32_t *text,
+			 int32_t n, int32_t k, const int32_t *global, uint64_t *seen,
+			 struct range **tables, size_t *ntables, const struct dup_options *opt)
 {
-	struct hashed *h = xmalloc(cnt * sizeof(*h));
-	uint32_t *buf = xmalloc((size_t)len * sizeof(*buf));
-	int32_t *kept = xmalloc(cnt * sizeof(*kept));
-	size_t nh = 0;
-
-	for (size_t i = 0; i < cnt; i++) {
-		size_t f;
-		const struct fact_token *t;
-		if (maybe_covered(bits, pos[i], len))
-			continue;
-		f = corpus_file(c, pos[i]);
-		t = c->files[f]->tokens + (pos[i] - c->start[f]);
-		for (int32_t k = 0; k < len; k++)
-			buf[k] = t[k].exact;
-		h[nh].hash = hash64(buf, (size_t)len * sizeof(*buf));
-		h[nh].pos = pos[i];
-		nh++;
-	}
-	if (nh > 1)
-		qsort(h, nh, sizeof(*h), cmp_hashed);
-	for (size_t i = 0; i < nh;) {
-		size_t j = i, nkept = 0;
-		while (j < nh && h[j].hash == h[i].hash)
-			j++;
-		for (size_t k = i; k < j; k++)
-			if (!nkept || h[k].pos >= kept[nkept - 1] + len)
-				kept[nkept++] = h[k].pos;
-		if (nkept >= 2)
-			emit_clone(b, c, kept, nkept, len, opt);
-		i = j;
-	}
-	for (size_t i = 0; i < cnt; i++)
-		cover(bits, pos[i], pos[i] + len);
-	free(kept);
-	free(buf);
-	free(h);
-}
-
-static void find_clones(struct builder *b, struct file_facts *const *files, size_t nfiles,
-			const struct dup_options *opt)
-{
-	struct corpus c;
 	int32_t *sa, *rank, *lcp, *members = NULL, *kept = NULL;
 	struct interval *iv;
-	uint64_t *bits;
-	size_t niv, alloc_members = 0, alloc_kept = 0;
+	size_t niv, alloc_members = 0, alloc_kept = 0, alloc_tables = 0;
 	int32_t min_len = opt->min_tokens > 0 ? opt->min_tokens : 1;
+	size_t bytes = (size_t)n * 4 * sizeof(int32_t);
 
-	corpus_build(&c, files, nfiles);
-	b->r->stats.tokens = (size_t)c.n - nfiles - 1;
-	sa = xmalloc((size_t)c.n * sizeof(*sa));
-	dups_suffix_array(c.text, sa, c.n, c.k);
+	if (bytes > b->r->stats.index_bytes)
+		b->r->stats.index_bytes = bytes;
+	sa = xmalloc((size_t)n * sizeof(*sa));
+	dups_suffix_array(text, sa, n, k);
 
 	/* LCP by Kasai et al.; unique separators stop every match at a file end. */
-	rank = xmalloc((size_t)c.n * sizeof(*rank));
-	lcp = xmalloc((size_t)c.n * sizeof(*lcp));
-	b->r->stats.index_bytes = (size_t)c.n * 4 * sizeof(int32_t);
-	for (int32_t i = 0; i < c.n; i++)
+	rank = xmalloc((size_t)n * sizeof(*rank));
+	lcp = xmalloc((size_t)n * sizeof(*lcp));
+	for (int32_t i = 0; i < n; i++)
 		rank[sa[i]] = i;
 	lcp[0] = 0;
-	for (int32_t i = 0, h = 0; i < c.n; i++) {
+	for (int32_t i = 0, h = 0; i < n; i++) {
 		int32_t r = rank[i];
 		if (r > 0) {
 			int32_t j = sa[r - 1];
-			while (i + h < c.n && j + h < c.n && c.text[i + h] == c.text[j + h])
+			while (i + h < n && j + h < n && text[i + h] == text[j + h])
 				h++;
 			lcp[r] = h;
 			if (h > 0)
@@ -665,47 +635,48 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 		}
 	}
 	free(rank);
-	iv = find_intervals(&c, sa, lcp, min_len, &niv);
+	iv = find_intervals(text, n, sa, lcp, min_len, &niv);
 	free(lcp);
 	if (niv)
 		qsort(iv, niv, sizeof(*iv), cmp_interval);
-
-	/*
-	 * Longest classes first. A class is reported when at least one of its
-	 * non-overlapping members is not covered by the members reported so
-	 * far: a sub-clone of a reported clone adds nothing, but a shorter
-	 * repeat with a new occurrence does.
-	 */
-	bits = xcalloc((size_t)c.n / 64 + 1, sizeof(*bits));
-	for (size_t k = 0; k < niv; k++) {
-		int32_t len = iv[k].len, lo = INT32_MAX, hi = -1;
-		size_t cnt = (size_t)(iv[k].rb - iv[k].lb + 1), nkept = 0, nnew = 0, i;
+	for (size_t c = 0; c < niv; c++) {
+		int32_t len = iv[c].len, lo = INT32_MAX, hi = -1;
+		size_t cnt = (size_t)(iv[c].rb - iv[c].lb + 1), nkept = 0, nnew = 0, i;
+		ALLOC_GROW(members, cnt, alloc_members);
+		ALLOC_GROW(kept, cnt, alloc_kept);
+		for (i = 0; i < cnt; i++) {
+			int32_t p = sa[iv[c].lb + (int32_t)i];
+			members[i] = global ? global[p] : p;
+		}
 		/*
 		 * Cheap rejections first (repetitive code makes many large,
 		 * nested intervals): when every occurrence lies within len of
 		 * another they all overlap; when all are covered, nothing is new.
 		 */
 		for (i = 0; i < cnt; i++) {
-			int32_t p = sa[iv[k].lb + (int32_t)i];
-			lo = p < lo ? p : lo;
-			hi = p > hi ? p : hi;
+			lo = members[i] < lo ? members[i] : lo;
+			hi = members[i] > hi ? members[i] : hi;
 		}
 		if (hi - lo < len)
 			continue;
-		for (i = 0; i < cnt; i++) {
-			int32_t p = sa[iv[k].lb + (int32_t)i];
-			if (!maybe_covered(bits, p, len))
+		for (i = 0; i < cnt; i++)
+			if (!maybe_covered(seen, members[i], len))
 				break;
-		}
 		if (i == cnt)
 			continue;
-		if (table_like((const uint32_t *)c.text + sa[iv[k].lb], len)) {
-			table_class(b, &c, sa + iv[k].lb, cnt, len, bits, opt);
+		if (table_like((const uint32_t *)text + sa[iv[c].lb], len)) {
+			/* no sort: a table's intervals are the large ones */
+			for (i = 0; i < cnt; i++) {
+				if (tables && !maybe_covered(seen, members[i], len)) {
+					ALLOC_GROW(*tables, *ntables + 1, alloc_tables);
+					(*tables)[(*ntables)++] =
+						(struct range){members[i], members[i] + len};
+				}
+			}
+			for (i = 0; i < cnt; i++)
+				cover(seen, members[i], members[i] + len);
 			continue;
 		}
-		ALLOC_GROW(members, cnt, alloc_members);
-		ALLOC_GROW(kept, cnt, alloc_kept);
-		memcpy(members, sa + iv[k].lb, cnt * sizeof(*members));
 		qsort(members, cnt, sizeof(*members), cmp_i32);
 		for (i = 0; i < cnt; i++) {
 			if (nkept && members[i] < kept[nkept - 1] + len)
@@ -715,7 +686,7 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 		if (nkept < 2)
 			continue;
 		for (i = 0; i < nkept; i++)
-			nnew += !covered(bits, kept[i], len);
+			nnew += !covered(seen, kept[i], len);
 		if (!nnew)
 			continue;
 		/*
@@ -727,15 +698,90 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 			int32_t from = members[i], to = members[i] + len;
 			for (i++; i < cnt && members[i] <= to; i++)
 				to = members[i] + len;
-			cover(bits, from, to);
+			cover(seen, from, to);
 		}
-		emit_clone(b, &c, kept, nkept, len, opt);
+		emit_clone(b, layout, kept, nkept, len, opt);
 	}
-	free(bits);
 	free(members);
 	free(kept);
 	free(iv);
 	free(sa);
+}
+
+/*
+ * Type-1 clones inside the tables the normalized pass set aside: the exact
+ * tokens of those ranges (merged), one unique separator after each range.
+ */
+static void exact_pass(struct builder *b, const struct corpus *layout, struct range *r, size_t nr,
+		       uint64_t *seen, const struct dup_options *opt)
+{
+	struct idmap map = {0};
+	size_t total = 1, m = 0;
+	int32_t *text, *global, pos = 0, nsep;
+
+	qsort(r, nr, sizeof(*r), cmp_range);
+	for (size_t i = 0; i < nr; i++) {
+		if (m && r[i].from < r[m - 1].to) {
+			if (r[i].to > r[m - 1].to)
+				r[m - 1].to = r[i].to;
+			continue;
+		}
+		r[m++] = r[i];
+	}
+	for (size_t i = 0; i < m; i++)
+		total += (size_t)(r[i].to - r[i].from) + 1;
+	text = xmalloc(total * sizeof(*text));
+	global = xmalloc(total * sizeof(*global));
+	for (size_t i = 0; i < m; i++) {
+		size_t f = corpus_file(layout, r[i].from);
+		const struct fact_token *t = layout->files[f]->tokens - layout->start[f];
+		for (int32_t g = r[i].from; g < r[i].to; g++) {
+			global[pos] = g;
+			text[pos++] = idmap_get(&map, t[g].exact);
+		}
+		global[pos] = -1;
+		text[pos++] = -1 - (int32_t)i;
+	}
+	global[pos] = -1;
+	text[pos] = 0;
+	nsep = (int32_t)m;
+	for (int32_t i = 0; i < pos; i++)
+		text[i] = text[i] < 0 ? -text[i] : text[i] + nsep + 1;
+	take_classes(b, layout, text, (int32_t)total, nsep + 1 + (int32_t)map.n, global, seen, NULL,
+		     NULL, opt);
+	free(map.keys);
+	free(map.ids);
+	free(text);
+	free(global);
+}
+
+static void find_clones(struct builder *b, struct file_facts *const *files, size_t nfiles,
+			const struct dup_options *opt)
+{
+	struct corpus c;
+	struct range *tables = NULL;
+	size_t ntables = 0;
+	uint64_t *seen;
+
+	corpus_build(&c, files, nfiles);
+	b->r->stats.tokens = (size_t)c.n - nfiles - 1;
+	seen = xcalloc((size_t)c.n / 64 + 1, sizeof(*seen));
+	take_classes(b, &c, c.text, c.n, c.k, NULL, seen, &tables, &ntables, opt);
+	free(c.text);
+	c.text = NULL;
+	if (ntables) {
+		/* the exact pass starts from what was reported, not from what the tables screened */
+		memset(seen, 0, ((size_t)c.n / 64 + 1) * sizeof(*seen));
+		for (size_t i = 0; i < b->r->ngroups; i++)
+			for (size_t k = 0; k < b->r->groups[i].nmembers; k++) {
+				const struct dup_member *mb = &b->r->groups[i].members[k];
+				int32_t g = c.start[mb->file] + (int32_t)mb->tok_start;
+				cover(seen, g, g + (int32_t)(mb->tok_end - mb->tok_start));
+			}
+		exact_pass(b, &c, tables, ntables, seen, opt);
+	}
+	free(tables);
+	free(seen);
 	corpus_release(&c);
 }
 
@@ -1669,15 +1715,57 @@ static int cmp_group(const void *a, const void *b)
 	return (x->tokens < y->tokens) - (x->tokens > y->tokens);
 }
 
+struct family_job {
+	struct dup_result r;
+	struct file_facts *const *files;
+	size_t nfiles;
+	const struct dup_options *opt;
+};
+
+static void *family_thread(void *arg)
+{
+	struct family_job *j = arg;
+	struct builder b = {&j->r, 0};
+	find_families(&b, j->files, j->nfiles, j->opt);
+	return NULL;
+}
+
+/*
+ * Families do not depend on clones: they are found on a second thread (into
+ * their own result and arena) while the clone index is built, then merged.
+ */
 void dups_find(struct dup_result *r, struct file_facts *const *files, size_t nfiles,
 	       const struct dup_options *opt)
 {
 	struct builder b = {r, 0};
+	struct family_job job;
+	pthread_t th;
+	int threaded = 0;
+
 	memset(r, 0, sizeof(*r));
 	r->arena = arena_new();
+	memset(&job, 0, sizeof(job));
+	if (opt->families) {
+		job.r.arena = r->family_arena = arena_new();
+		job.files = files;
+		job.nfiles = nfiles;
+		job.opt = opt;
+		threaded = pthread_create(&th, NULL, family_thread, &job) == 0;
+	}
 	find_clones(&b, files, nfiles, opt);
-	if (opt->families)
-		find_families(&b, files, nfiles, opt);
+	if (opt->families) {
+		if (threaded)
+			pthread_join(th, NULL);
+		else
+			family_thread(&job);
+		ALLOC_GROW(r->groups, r->ngroups + job.r.ngroups, b.alloc_groups);
+		if (job.r.ngroups)
+			memcpy(r->groups + r->ngroups, job.r.groups,
+			       job.r.ngroups * sizeof(*r->groups));
+		r->ngroups += job.r.ngroups;
+		r->stats.functions = job.r.stats.functions;
+		free(job.r.groups);
+	}
 	if (r->ngroups)
 		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
 }
@@ -1686,5 +1774,7 @@ void dups_release(struct dup_result *r)
 {
 	free(r->groups);
 	arena_free(r->arena);
+	if (r->family_arena)
+		arena_free(r->family_arena);
 	memset(r, 0, sizeof(*r));
 }

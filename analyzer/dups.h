@@ -107,6 +107,7 @@ struct dup_result {
 	size_t ngroups;
 	struct dup_stats stats;
 	struct arena *arena;
+	struct arena *family_arena; /* families are built on their own thread */
 };
 
 /* Defaults: min_tokens 50, min_similarity 75, families on. */
