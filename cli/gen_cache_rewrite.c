@@ -96,6 +96,9 @@ int gen_cache_rewrite(struct options *o)
 	if (scan_count_lang(&s, LANG_PYTHON) &&
 	    cache_rewrite_python(&s, &mi, &opt, &ps, &audit, &st) < 0)
 		rc = EXIT_FATAL;
+	if (rc == EXIT_CLEAN && scan_count_lang(&s, LANG_C) &&
+	    cache_rewrite_c(&s, &opt, &ps, &audit, &st) < 0)
+		rc = EXIT_FATAL;
 	if (rc != EXIT_CLEAN)
 		goto done;
 	if (o->dry_run) {

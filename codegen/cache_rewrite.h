@@ -35,6 +35,16 @@
  * method calls on receivers whose type is unknown or ambiguous and whose
  * name says "cache", attribute reads on legacy instances, subclasses.
  *
+ * C (cache_rewrite_c.c): the same over function prefixes: a call
+ * `greeks_cache_OP(c, args)` becomes `unified_cache_OP(c, CACHE_GREEKS, args)`
+ * (`greeks_cache_create()` -> `unified_cache_create(CACHE_GREEKS)`,
+ * `greeks_cache_destroy(c)` -> `unified_cache_destroy(c)`), the legacy type
+ * names follow, the legacy definitions are removed, and the unified cache is
+ * written from templates/c/unified_cache.[ch].mustache when it is missing.
+ * The names come from the same keys: `unified` UnifiedCache -> prefix
+ * unified_cache, `cache_type` CacheType -> enum cache_type, members
+ * CACHE_<LEGACY>.
+ *
  * Configuration `[unravel:cache-rewrite]`: unified, cache_type, legacy,
  * rename (SPEC.md).
  *
@@ -75,6 +85,10 @@ struct cache_rewrite_stats {
 int cache_rewrite_python(const struct scan *s, const struct modindex *mi,
 			 const struct cache_rewrite_opts *opt, struct patch_set *ps,
 			 struct strbuf *audit, struct cache_rewrite_stats *st);
+
+/* The same for the C files of the scan. */
+int cache_rewrite_c(const struct scan *s, const struct cache_rewrite_opts *opt,
+		    struct patch_set *ps, struct strbuf *audit, struct cache_rewrite_stats *st);
 
 /* "MarketDataCache" -> "MARKET_DATA" (CamelCase or snake_case; "Cache" alone -> "GENERAL"). Caller frees. */
 char *cache_type_member(const char *legacy_name);

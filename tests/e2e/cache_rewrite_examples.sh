@@ -65,4 +65,29 @@ ls -a "$tmp/ap/trading/managers" | grep -q unravel- && die_case "--apply left te
 [ -e "$tmp/ap/trading/cache/greeks_cache.py" ] && die_case "--apply: legacy module not deleted"
 (cd "$tmp/ap" && rm -rf .unravel-cache && git init -q . && git add -A && "$UNRAVEL" gen cache-rewrite . --no-cache -q) >"$tmp/again"
 [ -s "$tmp/again" ] && die_case "--apply: second run not empty"
+# --- C: examples/ctrading ---
+cp -r "$ROOT/examples/ctrading" "$tmp/c"
+rm -rf "$tmp/c/.unravel-cache" "$tmp/c/build" "$tmp/c/compile_commands.json"
+(cd "$tmp/c" && git init -q .) || die_case "c: git init"
+(cd "$tmp" && "$UNRAVEL" gen cache-rewrite c --no-cache -q -o "$tmp/c.patch") || die_case "c: exit $?"
+grep -q '^+++ b/src/core/unified_cache.c$' "$tmp/c.patch" || die_case "c: no unified cache written"
+grep -q 'unified_cache_get(sm->cache, CACHE_GREEKS, "SPX", &g)' "$tmp/c.patch" || die_case "c: call not rewritten"
+(cd "$tmp/c" && git apply --check "$tmp/c.patch") || die_case "c: git apply --check"
+(cd "$tmp/c" && patch -p1 --dry-run -s <"$tmp/c.patch" >/dev/null) || die_case "c: patch -p1 --dry-run"
+(cd "$tmp/c" && git apply "$tmp/c.patch") || die_case "c: git apply"
+cc=$(command -v clang || command -v cc)
+(cd "$tmp/c" && make -s CC="$cc" test && make -s CC="$cc") >"$tmp/log" 2>&1 || { die_case "c: the patched example does not build (-Werror) or its test fails"; tail -30 "$tmp/log"; }
+grep -q "all checks passed" "$tmp/log" || die_case "c: test output"
+(cd "$tmp/c" && cc -std=c11 -Wall -Wextra -Werror -Isrc -c src/core/unified_cache.c -o /dev/null) || die_case "c: unified_cache.c with cc -Werror"
+grep -rq "greeks_cache_\|GreeksCache" "$tmp/c/src" "$tmp/c/tests" && { die_case "c: legacy names left"; grep -rn "greeks_cache_\|GreeksCache" "$tmp/c/src" "$tmp/c/tests"; }
+rm -rf "$tmp/c/build"
+(cd "$tmp" && "$UNRAVEL" gen cache-rewrite c --no-cache -q) >"$tmp/again" || die_case "c: second run exit"
+[ -s "$tmp/again" ] && { die_case "c: second run not empty"; head -30 "$tmp/again"; }
+(cd "$tmp" && "$UNRAVEL" scan c --no-cache -q --format json) >"$tmp/scan.json"
+python3 - "$tmp/scan.json" <<'PY' || die_case "c: scan does not report one cache system"
+import json, sys
+comps = json.load(open(sys.argv[1]))["components"]
+names = sorted({c["name"] for cat in comps.values() for c in cat if c["name"].lower().endswith("cache")})
+assert names == ["unified_cache"], names
+PY
 exit $fail
