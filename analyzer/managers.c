@@ -852,6 +852,58 @@ static int refers_back(struct builder *b, int cand)
 	return 0;
 }
 
+/*
+ * No class binds managers, but a registry names them ("vix_manager":
+ * {"class": VixManager}, bound by a setattr loop): the host is then the
+ * class the managers' constructors take as a host parameter, by annotation
+ * or by a host name that names the class (algorithm -> TradingAlgorithm),
+ * when two or more managers agree; its attributes resolve through the
+ * registry keys.
+ */
+static void host_from_registry(struct builder *b)
+{
+	int *votes = xcalloc(b->ncls + 1, sizeof(*votes));
+	int best = -1;
+	for (size_t m = 0; m < b->ncls; m++) {
+		int owner = -1, voted = -1;
+		const struct fact_func *init;
+		if (!b->cls[m].manager_like || b->cls[m].ff->lang != LANG_PYTHON)
+			continue;
+		init = init_of(b, (int)m, &owner);
+		for (int i = 0; init && i < init->nparams && voted < 0; i++) {
+			const struct fact_param *p = &init->params[i];
+			int c = -1;
+			if (p->annotation) {
+				c = resolve_annotation(b, b->cls[owner].fi, p->annotation);
+				if (c >= 0 && b->cls[c].manager_like)
+					c = -1;
+			} else if (naming_is_host_name(&b->rules, p->name)) {
+				for (size_t k = 0; k < b->ncls && c < 0; k++) {
+					char *sn;
+					size_t sl, nl = strlen(p->name);
+					if (b->cls[k].manager_like || b->cls[k].ff->lang != LANG_PYTHON)
+						continue;
+					/* algorithm -> Algorithm, TradingAlgorithm */
+					sn = snake_case(b->cls[k].name);
+					sl = strlen(sn);
+					if (!strcmp(sn, p->name) ||
+					    (sl > nl && sn[sl - nl - 1] == '_' && !strcmp(sn + sl - nl, p->name)))
+						c = (int)k;
+					free(sn);
+				}
+			}
+			voted = c;
+		}
+		if (voted >= 0)
+			votes[voted]++;
+	}
+	for (size_t k = 0; k < b->ncls; k++)
+		if (votes[k] >= 2 && (best < 0 || votes[k] > votes[best]))
+			best = (int)k;
+	free(votes);
+	b->host = best;
+}
+
 static void detect_host(struct builder *b)
 {
 	int best = -1;
@@ -900,6 +952,8 @@ static void detect_host(struct builder *b)
 			best = (int)i;
 	}
 	b->host = best;
+	if (best < 0 && b->nregs)
+		host_from_registry(b);
 }
 
 /* --- types of expressions --- */

@@ -152,9 +152,12 @@ static void emit_text(FILE *f, const struct scan *s, const struct modindex *mi,
 		}
 	}
 	fprintf(f, "\nhost: ");
-	if (mg->host_class)
+	if (mg->host_class && mg->nhosts && mg->hosts[0].nmanagers)
 		fprintf(f, "%s  %s:%d  (%d managers bound to its attributes)\n", mg->host_class,
-			mg->host_file, mg->host_line, mg->nhosts ? mg->hosts[0].nmanagers : 0);
+			mg->host_file, mg->host_line, mg->hosts[0].nmanagers);
+	else if (mg->host_class)
+		fprintf(f, "%s  %s:%d  (taken by the managers; its attributes come from the registry)\n",
+			mg->host_class, mg->host_file, mg->host_line);
 	else
 		fprintf(f, "none (no class holds two or more managers that take it back in their constructor)\n");
 	for (int i = mg->host_class ? 1 : 0; i < mg->nhosts; i++)
