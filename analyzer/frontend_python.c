@@ -714,30 +714,29 @@ static size_t find_assign(struct ctx *c, const struct pytok *const *t, size_t n,
 }
 
 /* self.x = Value(...), self.x = {"k": Value(...)}, self.x = a.get("k"), self.x = param */
-static void scan_binding(struct ctx *c, const struct pytok *const *t, size_t n)
+/* One target t[s..eq) of an assignment whose value is t[v..n). */
+static void bind_one(struct ctx *c, const struct pytok *const *t, size_t n, size_t s, size_t eq,
+		     size_t v)
 {
 	struct step st[MAX_STEPS], vs[MAX_STEPS];
-	size_t last, eq = find_assign(c, t, n, &last), tend, vend, v;
+	size_t tend, vend;
 	int k, vk;
 	const char *host, *attr;
 	struct file_facts *ff = c->ff;
 	struct block *b = top(c);
 
-	if (eq == n || eq == 0 || !chain_root_ok(c, t, 0))
+	if (eq == s || !chain_root_ok(c, t, s))
 		return;
-	k = read_chain(c, t, eq, 0, st, &tend, 0);
+	k = read_chain(c, t, eq, s, st, &tend, 0);
 	if (tend != eq && !(tend < eq && is_op(c, t[tend], ":"))) /* annotated: x.y: T = v */
 		return;
-	if (k < 2)
+	if (k < 2 || v >= n)
 		return;
 	host = chain_text(c, t, st, k - 1);
 	attr = step_name(c, t, &st[k - 1]);
-	v = last + 1;
-	if (v >= n)
-		return;
 
 	/* self.attr = param in __init__ */
-	if (v + 1 == n && t[v]->kind == PT_NAME && k == 2 && tok_is(c, t[0], "self") && !st[1].key &&
+	if (v + 1 == n && t[v]->kind == PT_NAME && k == 2 && tok_is(c, t[s], "self") && !st[1].key &&
 	    b->func >= 0 && ff->funcs[b->func].cls && b->kind == B_DEF) {
 		const struct fact_func *f = &ff->funcs[b->func];
 		size_t nl = strlen(f->name);
@@ -747,7 +746,7 @@ static void scan_binding(struct ctx *c, const struct pytok *const *t, size_t n)
 				while (*pn == '*')
 					pn++;
 				if (t[v]->len == strlen(pn) && !memcmp(c->src + t[v]->off, pn, t[v]->len)) {
-					add_ref(c, REF_SELF_ATTR, t[0], facts_str(ff, "self"), attr, pn);
+					add_ref(c, REF_SELF_ATTR, t[s], facts_str(ff, "self"), attr, pn);
 					break;
 				}
 			}
@@ -764,9 +763,9 @@ static void scan_binding(struct ctx *c, const struct pytok *const *t, size_t n)
 					      ? string_value(c, t[vend + 1])
 					      : NULL;
 			if (key && vk >= 2 && !isupper((unsigned char)*lastc))
-				add_ref(c, REF_BIND_GET, t[0], host, attr, key);
+				add_ref(c, REF_BIND_GET, t[s], host, attr, key);
 			else
-				add_ref(c, REF_BIND, t[0], host, attr, callee);
+				add_ref(c, REF_BIND, t[s], host, attr, callee);
 		}
 		return;
 	}
@@ -782,6 +781,28 @@ static void scan_binding(struct ctx *c, const struct pytok *const *t, size_t n)
 			vk = read_chain(c, t, n, j + 2, vs, &vend, 1);
 			if (key && vend < n && is_op(c, t[vend], "("))
 				add_ref(c, REF_BIND, t[j], dhost, key, chain_text(c, t, vs, vk));
+		}
+	}
+}
+
+/* Every target of `a.x = b.y = value` (plain and annotated assignments). */
+static void scan_binding(struct ctx *c, const struct pytok *const *t, size_t n)
+{
+	size_t last, s = 0;
+	int depth = 0;
+	if (find_assign(c, t, n, &last) == n)
+		return;
+	for (size_t i = 0; i <= last; i++) {
+		if (t[i]->kind != PT_OP || t[i]->len != 1)
+			continue;
+		char ch = c->src[t[i]->off];
+		if (ch == '(' || ch == '[' || ch == '{')
+			depth++;
+		else if (ch == ')' || ch == ']' || ch == '}')
+			depth--;
+		else if (ch == '=' && depth == 0) {
+			bind_one(c, t, n, s, i, last + 1);
+			s = i + 1;
 		}
 	}
 }
