@@ -1351,6 +1351,16 @@ static void push_arg(char ***args, int *n, char *a)
 	(*args)[*n] = NULL;
 }
 
+/*
+ * Compiler warnings are not ours to report, and typo correction (the
+ * "did you mean" search after an unknown name) costs time for nothing.
+ */
+static void push_quiet_args(char ***args, int *n)
+{
+	push_arg(args, n, xstrdup("-w"));
+	push_arg(args, n, xstrdup("-fno-spell-checking"));
+}
+
 static struct tu *add_tu(struct ctx *c, int file)
 {
 	struct tu *t;
@@ -1476,7 +1486,7 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 			push_arg(&e->args, &e->nargs, arg);
 		}
 		push_arg(&e->args, &e->nargs, xstrfmt("-working-directory=%s", dir));
-		push_arg(&e->args, &e->nargs, xstrdup("-w"));
+		push_quiet_args(&e->args, &e->nargs);
 		if (idx >= 0 && !atomic_load(&c->files[idx].reached)) {
 			/* (A second command for the same file is not a second TU.) */
 			struct tu *t = add_tu(c, idx);
@@ -1590,7 +1600,7 @@ static void fallback_tu(struct ctx *c, int idx)
 		for (int i = 0; i < best->nargs; i++)
 			push_arg(&t->args, &t->nargs, xstrdup(best->args[i]));
 	else
-		push_arg(&t->args, &t->nargs, xstrdup("-w"));
+		push_quiet_args(&t->args, &t->nargs);
 	for (int i = 0; i < c->nfallback_args; i++) {
 		push_arg(&t->args, &t->nargs, xstrdup(best ? "-idirafter" : "-I"));
 		push_arg(&t->args, &t->nargs, xstrdup(c->fallback_args[i]));
