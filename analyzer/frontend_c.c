@@ -20,14 +20,17 @@
  * from one TU, deterministically: the header's own TU if it is one, else
  * the first TU in path order that reaches it.
  */
-#include "frontend.h"
+#include "cache.h"
 #include "diag.h"
+#include "frontend.h"
 #include "scan.h"
 #include "util.h"
 
 #include <clang-c/CXCompilationDatabase.h>
 #include <clang-c/Index.h>
+#include <jansson.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -679,6 +682,20 @@ struct pfile {
 	struct file_facts *best; /* staged declarations from that TU */
 };
 
+/* An error libclang reported in a TU. */
+struct tdiag {
+	char *file; /* as shown to the user; NULL: no location */
+	int idx;    /* project file it is in, or -1 */
+	int line, col, fatal;
+	char *msg;
+};
+
+/* A file a TU entered, as it was then (the TU cache's dependencies). */
+struct tdep {
+	char *path; /* canonical */
+	uint64_t size, mtime_ns;
+};
+
 struct tu {
 	char *name;  /* project-relative path of the main file */
 	int file;    /* its pfile index */
@@ -686,6 +703,16 @@ struct tu {
 	int nargs;
 	int clean;
 	int standalone; /* a header no TU includes, parsed on its own */
+	/* What parsing it gave (or the TU cache gave back). */
+	struct incl *incls; /* directives in project files */
+	size_t nincls, alloc_incls;
+	struct tdiag *diags;
+	int ndiags, alloc_diags;
+	struct tdep *deps;
+	int ndeps, alloc_deps;
+	int *touched; /* project files it has declarations of (ascending, no repeats) */
+	int ntouched, alloc_touched;
+	int parsed, failed, cacheable;
 };
 
 /* A compilation database entry: its file and flags (without argv[0] and the file). */
@@ -709,11 +736,10 @@ struct ctx {
 	struct tu *tus;
 	int ntus, alloc_tus;
 	atomic_int next;
-	int first_tu, end_tu; /* the batch being parsed */
-	pthread_mutex_t lock; /* guards everything below and the facts' parse_errors */
-	struct incl *incls;
-	size_t nincls, alloc_incls;
-	struct strmap seen_diags;
+	int *todo; /* the TUs being parsed */
+	int ntodo;
+	pthread_mutex_t lock; /* guards the staged declarations and canon */
+	struct strmap relmap; /* project-relative path -> pfile index */
 	struct strmap canon; /* clang file name -> index into canon_names */
 	char **canon_names;
 	int ncanon, alloc_canon;
@@ -735,10 +761,9 @@ struct tuwork {
 	CXTranslationUnit cxtu;
 	struct ptrmap files; /* CXFile -> struct tufile */
 	struct file_facts **staged; /* per pfile, NULL when not staged */
-	int *touched;
-	int ntouched, alloc_touched;
-	struct incl *incls;
-	size_t nincls, alloc_incls;
+	int *nstaged_list;
+	int nstaged, alloc_staged;
+	int *mark; /* per pfile: tu + 1 once in the TU's touched list */
 	/* while visiting a function body */
 	struct file_facts *ff;
 	const char *func;
@@ -824,8 +849,8 @@ static struct file_facts *staged(struct tuwork *w, int idx)
 	if (atomic_load(&pf->best_key) <= key)
 		return NULL;
 	w->staged[idx] = facts_new(pf->ff->path, LANG_C);
-	ALLOC_GROW(w->touched, w->ntouched + 1, w->alloc_touched);
-	w->touched[w->ntouched++] = idx;
+	ALLOC_GROW(w->nstaged_list, w->nstaged + 1, w->alloc_staged);
+	w->nstaged_list[w->nstaged++] = idx;
 	return w->staged[idx];
 }
 
@@ -1094,6 +1119,7 @@ static void add_function(struct tuwork *w, struct file_facts *ff, CXCursor cur, 
 static void add_inclusion(struct tuwork *w, CXCursor cur, int idx, unsigned line, unsigned col,
 			  unsigned off)
 {
+	struct tu *t = &w->c->tus[w->tu];
 	struct incl *in;
 	CXFile here, inc = clang_getIncludedFile(cur);
 	const struct tufile *tf = tu_file(w, inc);
@@ -1109,8 +1135,8 @@ static void add_inclusion(struct tuwork *w, CXCursor cur, int idx, unsigned line
 			angled = buf[i] == '<';
 			break;
 		}
-	ALLOC_GROW(w->incls, w->nincls + 1, w->alloc_incls);
-	in = &w->incls[w->nincls++];
+	ALLOC_GROW(t->incls, t->nincls + 1, t->alloc_incls);
+	in = &t->incls[t->nincls++];
 	in->file = idx;
 	in->line = (int)line;
 	in->col = (int)col;
@@ -1118,8 +1144,6 @@ static void add_inclusion(struct tuwork *w, CXCursor cur, int idx, unsigned line
 	in->tu = w->tu;
 	in->module = cxstr(clang_getCursorSpelling(cur));
 	in->resolved = tf ? xstrdup(tf->canon) : NULL;
-	if (tf && tf->idx >= 0)
-		atomic_store(&w->c->files[tf->idx].reached, 1);
 }
 
 static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClientData data)
@@ -1145,6 +1169,12 @@ static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClient
 	}
 	if (k != CXCursor_TypedefDecl && !clang_isCursorDefinition(cur))
 		return CXChildVisit_Continue;
+	if (w->mark[idx] != w->tu + 1) {
+		struct tu *t = &w->c->tus[w->tu];
+		w->mark[idx] = w->tu + 1;
+		ALLOC_GROW(t->touched, t->ntouched + 1, t->alloc_touched);
+		t->touched[t->ntouched++] = idx;
+	}
 	ff = staged(w, idx);
 	if (!ff)
 		return CXChildVisit_Continue;
@@ -1165,17 +1195,13 @@ static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClient
 	return CXChildVisit_Continue;
 }
 
-/*
- * Report the TU's errors, once per location and text over the whole run.
- * Fatal ones (a missing header) are all shown; of the others, which tend to
- * cascade from the first, at most MAX_SHOWN per TU, then a count.
- */
-#define MAX_SHOWN 5
-static int report_diagnostics(struct tuwork *w, CXTranslationUnit tu)
+/* Collect the TU's errors (emitted later in TU order, so output does not depend on threads). */
+static int collect_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 {
 	struct ctx *c = w->c;
+	struct tu *t = &c->tus[w->tu];
 	unsigned n = clang_getNumDiagnostics(tu);
-	int errors = 0, shown = 0, hidden = 0;
+	int errors = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		CXDiagnostic d = clang_getDiagnostic(tu, i);
@@ -1185,7 +1211,7 @@ static int report_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 			unsigned line = 0, col = 0;
 			const struct tufile *tf;
 			char *msg = cxstr(clang_getDiagnosticSpelling(d));
-			char *disp, *key;
+			struct tdiag *td;
 
 			if (starts_with(msg, "too many errors emitted")) {
 				free(msg);
@@ -1196,41 +1222,107 @@ static int report_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 			clang_getExpansionLocation(clang_getDiagnosticLocation(d), &f, &line, &col,
 						   NULL);
 			tf = tu_file(w, f);
+			ALLOC_GROW(t->diags, t->ndiags + 1, t->alloc_diags);
+			td = &t->diags[t->ndiags++];
+			td->idx = tf ? tf->idx : -1;
 			if (tf && tf->idx >= 0)
-				disp = xstrdup(c->files[tf->idx].ff->path);
+				td->file = xstrdup(c->files[tf->idx].ff->path);
 			else if (tf)
-				disp = path_display(tf->canon);
+				td->file = path_display(tf->canon);
 			else
-				disp = xstrdup(c->tus[w->tu].name);
-			key = xstrfmt("%s:%u:%u:%s", disp, line, col, msg);
-			pthread_mutex_lock(&c->lock);
-			if (strmap_put(&c->seen_diags, key, 1)) {
-				if (tf && tf->idx >= 0)
-					c->files[tf->idx].ff->parse_errors++;
-				if (sev == CXDiagnostic_Fatal ||
-				    (shown < MAX_SHOWN && !c->tus[w->tu].standalone)) {
-					diag_warn(disp, (int)line, (int)col, "%s", msg);
-					shown += sev != CXDiagnostic_Fatal;
+				td->file = NULL;
+			td->line = (int)line;
+			td->col = (int)col;
+			td->fatal = sev == CXDiagnostic_Fatal;
+			td->msg = msg;
+		}
+		clang_disposeDiagnostic(d);
+	}
+	return errors;
+}
+
+/*
+ * Report every TU's errors, once per location and text over the whole run.
+ * Fatal ones (a missing header) are all shown; of the others, which tend to
+ * cascade from the first, at most MAX_SHOWN per TU, then a count.
+ */
+#define MAX_SHOWN 5
+static void emit_diagnostics(struct ctx *c)
+{
+	struct strmap seen = {0};
+	for (int i = 0; i < c->ntus; i++) {
+		struct tu *t = &c->tus[i];
+		int shown = 0, hidden = 0;
+		if (t->failed) {
+			diag_warn(t->name, 0, 0, "libclang could not parse this translation unit");
+			c->files[t->file].ff->parse_errors++;
+			continue;
+		}
+		for (int k = 0; k < t->ndiags; k++) {
+			const struct tdiag *d = &t->diags[k];
+			const char *file = d->file ? d->file : t->name;
+			char *key = xstrfmt("%s:%d:%d:%s", file, d->line, d->col, d->msg);
+			if (strmap_put(&seen, key, 1)) {
+				if (d->idx >= 0)
+					c->files[d->idx].ff->parse_errors++;
+				if (d->fatal || (shown < MAX_SHOWN && !t->standalone)) {
+					diag_warn(file, d->line, d->col, "%s", d->msg);
+					shown += !d->fatal;
 				} else {
 					hidden++;
 				}
 			}
-			pthread_mutex_unlock(&c->lock);
 			free(key);
-			free(disp);
-			free(msg);
 		}
-		clang_disposeDiagnostic(d);
+		if (hidden && t->standalone)
+			diag_warn(t->name, 0, 0,
+				  "no translation unit includes this header; parsed on its own, it "
+				  "has %d error%s (its facts may be incomplete)", hidden,
+				  hidden == 1 ? "" : "s");
+		else if (hidden)
+			diag_warn(t->name, 0, 0, "%d more error%s in this translation unit not shown",
+				  hidden, hidden == 1 ? "" : "s");
 	}
-	if (hidden && c->tus[w->tu].standalone)
-		diag_warn(c->tus[w->tu].name, 0, 0,
-			  "no translation unit includes this header; parsed on its own, it has %d "
-			  "error%s (its facts may be incomplete)", hidden, hidden == 1 ? "" : "s");
-	else if (hidden)
-		diag_warn(c->tus[w->tu].name, 0, 0,
-			  "%d more error%s in this translation unit not shown", hidden,
-			  hidden == 1 ? "" : "s");
-	return errors;
+	strmap_free(&seen);
+}
+
+struct deps_visit {
+	struct tuwork *w;
+	int stat_files;
+};
+
+/* Every file the TU entered: a project file is reached; for the TU cache, its size and mtime. */
+static void visit_inclusion(CXFile f, CXSourceLocation *stack, unsigned len, CXClientData data)
+{
+	struct deps_visit *dv = data;
+	struct tuwork *w = dv->w;
+	struct tu *t = &w->c->tus[w->tu];
+	const struct tufile *tf = tu_file(w, f);
+	struct stat st;
+	(void)stack;
+	(void)len;
+	if (!tf)
+		return;
+	if (tf->idx >= 0)
+		atomic_store(&w->c->files[tf->idx].reached, 1);
+	if (!dv->stat_files)
+		return;
+	ALLOC_GROW(t->deps, t->ndeps + 1, t->alloc_deps);
+	t->deps[t->ndeps].path = xstrdup(tf->canon);
+	if (stat(tf->canon, &st) == 0) {
+		t->deps[t->ndeps].size = (uint64_t)st.st_size;
+		t->deps[t->ndeps].mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+					     (uint64_t)st.st_mtim.tv_nsec;
+	} else {
+		t->cacheable = 0;
+	}
+	t->ndeps++;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
 }
 
 static void parse_tu(struct tuwork *w, CXIndex index)
@@ -1239,26 +1331,34 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	struct tu *t = &c->tus[w->tu];
 	enum CXErrorCode rc;
 	unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
+	struct deps_visit dv;
 
 	atomic_store(&c->files[t->file].reached, 1);
+	t->parsed = 1;
 	w->cxtu = NULL;
 	rc = clang_parseTranslationUnit2(index, NULL, (const char *const *)t->args, t->nargs, NULL,
 					 0, opts, &w->cxtu);
 	if (rc != CXError_Success || !w->cxtu) {
-		diag_warn(t->name, 0, 0, "libclang could not parse this translation unit (error %d)",
-			  (int)rc);
-		pthread_mutex_lock(&c->lock);
-		c->files[t->file].ff->parse_errors++;
-		pthread_mutex_unlock(&c->lock);
+		t->failed = 1;
 		return;
 	}
-	t->clean = report_diagnostics(w, w->cxtu) == 0;
+	t->clean = collect_diagnostics(w, w->cxtu) == 0;
+	t->cacheable = 1;
+	dv.w = w;
+	dv.stat_files = !c->s->opt->no_cache;
+	clang_getInclusions(w->cxtu, visit_inclusion, &dv);
 	clang_visitChildren(clang_getTranslationUnitCursor(w->cxtu), visit_top, w);
+	if (t->ntouched)
+		qsort(t->touched, (size_t)t->ntouched, sizeof(*t->touched), cmp_int);
+	/* A missing header may appear later: such a TU is not cached. */
+	for (size_t i = 0; i < t->nincls; i++)
+		if (!t->incls[i].resolved)
+			t->cacheable = 0;
 
-	/* Hand the staged declarations and the directives over. */
+	/* Hand the staged declarations over. */
 	pthread_mutex_lock(&c->lock);
-	for (int i = 0; i < w->ntouched; i++) {
-		int idx = w->touched[i];
+	for (int i = 0; i < w->nstaged; i++) {
+		int idx = w->nstaged_list[i];
 		struct pfile *pf = &c->files[idx];
 		int key = t->file == idx ? -1 : w->tu;
 		if (key < atomic_load(&pf->best_key)) {
@@ -1270,13 +1370,7 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 		}
 		w->staged[idx] = NULL;
 	}
-	w->ntouched = 0;
-	if (w->nincls) {
-		ALLOC_GROW(c->incls, c->nincls + w->nincls, c->alloc_incls);
-		memcpy(c->incls + c->nincls, w->incls, w->nincls * sizeof(*w->incls));
-		c->nincls += w->nincls;
-	}
-	w->nincls = 0;
+	w->nstaged = 0;
 	pthread_mutex_unlock(&c->lock);
 
 	clang_disposeTranslationUnit(w->cxtu);
@@ -1294,29 +1388,30 @@ static void *tu_worker(void *arg)
 	memset(&w, 0, sizeof(w));
 	w.c = c;
 	w.staged = xcalloc((size_t)c->nfiles + 1, sizeof(*w.staged));
-	while ((i = atomic_fetch_add(&c->next, 1) + c->first_tu) < c->end_tu) {
-		w.tu = i;
+	w.mark = xcalloc((size_t)c->nfiles + 1, sizeof(*w.mark));
+	while ((i = atomic_fetch_add(&c->next, 1)) < c->ntodo) {
+		w.tu = c->todo[i];
 		parse_tu(&w, index);
 	}
 	clang_disposeIndex(index);
 	free(w.staged);
-	free(w.touched);
-	free(w.incls);
+	free(w.mark);
+	free(w.nstaged_list);
 	return NULL;
 }
 
-/* Parse TUs [first, end) on the --jobs threads. */
-static void run_tus(struct ctx *c, int first, int end)
+/* Parse the TUs todo[0..n) on the --jobs threads. */
+static void run_tus(struct ctx *c, int *todo, int n)
 {
 	int jobs = c->s->opt->jobs > 0 ? c->s->opt->jobs : online_cpus();
 	pthread_t *threads;
 
-	if (end <= first)
+	if (n <= 0)
 		return;
-	if (jobs > end - first)
-		jobs = end - first;
-	c->first_tu = first;
-	c->end_tu = end;
+	if (jobs > n)
+		jobs = n;
+	c->todo = todo;
+	c->ntodo = n;
 	atomic_store(&c->next, 0);
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
 	/*
@@ -1336,7 +1431,7 @@ static void run_tus(struct ctx *c, int first, int end)
 		if (threads[t])
 			pthread_join(threads[t], NULL);
 	/* If no thread could be started, do the work here. */
-	if (atomic_load(&c->next) < end - first)
+	if (atomic_load(&c->next) < n)
 		tu_worker(c);
 	free(threads);
 }
@@ -1446,6 +1541,85 @@ static CXCompilationDatabase open_compdb(struct ctx *c, char **dir_out)
 }
 
 /*
+ * The database's paths are relative to its "directory". libclang's own way
+ * to say so, -working-directory, chdir()s the whole process (LLVM's real
+ * file system is linked to the process's cwd): with TUs of different
+ * folders parsed on several threads, each would resolve its paths against
+ * another's folder. So every path in the arguments is made absolute here.
+ */
+static const char *const path_opts[] = {
+	"-isystem", "-iquote", "-idirafter", "-imacros", "-include-pch", "-include", "-isysroot",
+	"--sysroot", "-iprefix", "-iwithprefixbefore", "-iwithprefix", "-iframework",
+	"-ivfsoverlay", "-I", "-F", NULL,
+};
+static const char *const value_opts[] = {
+	"-D", "-U", "-x", "-target", "-arch", "-Xclang", "-Xpreprocessor", "-Xassembler",
+	"-Xlinker", "-mllvm", "-A", NULL,
+};
+
+static char *abs_dir(char *dir)
+{
+	char buf[PATH_MAX];
+	if (dir[0] != '/' && realpath(*dir ? dir : ".", buf)) {
+		free(dir);
+		return xstrdup(buf);
+	}
+	return dir;
+}
+
+static char *absolute(const char *v, const char *dir)
+{
+	return v[0] == '/' || v[0] == '=' || !v[0] ? xstrdup(v) : xstrfmt("%s/%s", dir, v);
+}
+
+/*
+ * arg with its path made absolute against dir; *pending carries "the next
+ * argument is an option's value" (1: a path, 2: something else). Takes arg.
+ */
+static char *absolute_arg(char *arg, const char *dir, int *pending)
+{
+	char *r, *v;
+	struct stat st;
+	if (*pending) {
+		r = *pending == 1 ? absolute(arg, dir) : xstrdup(arg);
+		*pending = 0;
+		free(arg);
+		return r;
+	}
+	for (int i = 0; path_opts[i]; i++) {
+		size_t n = strlen(path_opts[i]);
+		if (strncmp(arg, path_opts[i], n))
+			continue;
+		if (!arg[n]) {
+			*pending = 1;
+			return arg;
+		}
+		/* Joined: -Ifoo, -isystemfoo, --sysroot=foo. */
+		n += arg[n] == '=';
+		v = absolute(arg + n, dir);
+		r = xstrfmt("%.*s%s", (int)n, arg, v);
+		free(v);
+		free(arg);
+		return r;
+	}
+	for (int i = 0; value_opts[i]; i++)
+		if (!strcmp(arg, value_opts[i])) {
+			*pending = 2;
+			return arg;
+		}
+	if (arg[0] != '-' && arg[0] != '/') {
+		/* A bare argument: an input file when it exists there. */
+		char *p = xstrfmt("%s/%s", dir, arg);
+		if (stat(p, &st) == 0) {
+			free(arg);
+			return p;
+		}
+		free(p);
+	}
+	return arg;
+}
+
+/*
  * TUs from the compilation database: those whose file is a project file.
  * Every entry is also kept (flags without the file) so that project files
  * the database does not list borrow the flags of their nearest neighbour,
@@ -1459,14 +1633,14 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 
 	for (unsigned i = 0; i < n; i++) {
 		CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
-		char *dir = cxstr(clang_CompileCommand_getDirectory(cmd));
+		char *dir = abs_dir(cxstr(clang_CompileCommand_getDirectory(cmd)));
 		char *file = cxstr(clang_CompileCommand_getFilename(cmd));
 		char *full = file[0] == '/' ? xstrdup(file) : xstrfmt("%s/%s", dir, file);
 		char buf[PATH_MAX];
 		int idx = realpath(full, buf) ? strmap_get(&c->pathmap, buf) : -1;
 		unsigned nargs = clang_CompileCommand_getNumArgs(cmd);
 		struct dbent *e;
-		int skip = 0;
+		int skip = 0, pending = 0;
 
 		ALLOC_GROW(c->dbents, c->ndbents + 1, c->alloc_dbents);
 		e = &c->dbents[c->ndbents++];
@@ -1483,9 +1657,8 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 				free(arg);
 				continue;
 			}
-			push_arg(&e->args, &e->nargs, arg);
+			push_arg(&e->args, &e->nargs, absolute_arg(arg, dir, &pending));
 		}
-		push_arg(&e->args, &e->nargs, xstrfmt("-working-directory=%s", dir));
 		push_quiet_args(&e->args, &e->nargs);
 		if (idx >= 0 && !atomic_load(&c->files[idx].reached)) {
 			/* (A second command for the same file is not a second TU.) */
@@ -1618,7 +1791,7 @@ static int cmp_tu(const void *a, const void *b)
 /* ------------------------------------------------------------------ */
 /* Merge into the project's facts.                                    */
 
-static int cmp_incl_tu_name;
+/* qsort has no context argument; merge_imports() runs on one thread. */
 static const struct ctx *cmp_incl_ctx;
 
 static int cmp_incl(const void *pa, const void *pb)
@@ -1646,23 +1819,33 @@ static int same_directive(const struct incl *a, const struct incl *b)
 
 static void merge_imports(struct ctx *c)
 {
-	size_t i = 0;
-	(void)cmp_incl_tu_name;
+	struct incl *all;
+	size_t n = 0, i = 0;
+
+	for (int t = 0; t < c->ntus; t++)
+		n += c->tus[t].nincls;
+	all = xcalloc(n + 1, sizeof(*all));
+	n = 0;
+	for (int t = 0; t < c->ntus; t++)
+		for (size_t k = 0; k < c->tus[t].nincls; k++) {
+			all[n] = c->tus[t].incls[k];
+			all[n++].tu = t;
+		}
 	cmp_incl_ctx = c;
-	if (c->nincls)
-		qsort(c->incls, c->nincls, sizeof(*c->incls), cmp_incl);
-	while (i < c->nincls) {
+	if (n)
+		qsort(all, n, sizeof(*all), cmp_incl);
+	while (i < n) {
 		size_t j = i;
-		struct incl *in = &c->incls[i];
+		struct incl *in = &all[i];
 		struct pfile *pf = &c->files[in->file];
 		struct file_facts *ff = pf->ff;
 		struct fact_import *im;
 		struct strbuf tus = STRBUF_INIT;
 
 		sb_init(&tus);
-		for (; j < c->nincls && same_directive(in, &c->incls[j]); j++) {
-			const char *name = c->tus[c->incls[j].tu].name;
-			if (j > i && !strcmp(name, c->tus[c->incls[j - 1].tu].name))
+		for (; j < n && same_directive(in, &all[j]); j++) {
+			const char *name = c->tus[all[j].tu].name;
+			if (j > i && !strcmp(name, c->tus[all[j - 1].tu].name))
 				continue;
 			if (tus.len)
 				sb_addc(&tus, ',');
@@ -1681,6 +1864,7 @@ static void merge_imports(struct ctx *c)
 		sb_release(&tus);
 		i = j;
 	}
+	free(all);
 }
 
 /* Copy the declarations staged for pf into its facts, with token ranges. */
@@ -1773,21 +1957,453 @@ static struct side *relex(struct file_facts *ff, size_t max)
 	return sd;
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * The TU cache (c-tus.json beside the facts cache): what each translation
+ * unit gave (directives, errors, the files it has declarations in, and the
+ * declarations it is the source of), reused while none of the files it
+ * entered changed size or mtime and its arguments are the same. The facts
+ * cache cannot hold C files: their facts depend on other files. A TU with
+ * a missing header is not kept (the header may appear). Results are the
+ * same as a cold run: a TU whose declarations of a header are needed
+ * because the previous source TU is gone is parsed again (repair()).
+ */
+
+#define TUCACHE_FORMAT 1
+
+static void tu_reset(struct tu *t)
+{
+	for (size_t i = 0; i < t->nincls; i++) {
+		free(t->incls[i].module);
+		free(t->incls[i].resolved);
+	}
+	free(t->incls);
+	t->incls = NULL;
+	t->nincls = t->alloc_incls = 0;
+	for (int i = 0; i < t->ndiags; i++) {
+		free(t->diags[i].file);
+		free(t->diags[i].msg);
+	}
+	free(t->diags);
+	t->diags = NULL;
+	t->ndiags = t->alloc_diags = 0;
+	for (int i = 0; i < t->ndeps; i++)
+		free(t->deps[i].path);
+	free(t->deps);
+	t->deps = NULL;
+	t->ndeps = t->alloc_deps = 0;
+	free(t->touched);
+	t->touched = NULL;
+	t->ntouched = t->alloc_touched = 0;
+	t->clean = t->parsed = t->failed = t->cacheable = 0;
+}
+
+static char *tucache_path(const struct scan_options *opt)
+{
+	char *f = cache_file_path(opt);
+	char *slash = strrchr(f, '/');
+	char *r = slash ? xstrfmt("%.*s/c-tus.json", (int)(slash - f), f) : xstrdup("c-tus.json");
+	free(f);
+	return r;
+}
+
+/* What a TU's results depend on besides its files: arguments, libclang, this binary. */
+static char *tu_key(const struct tu *t, const char *clang_version)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+	uint64_t h;
+
+	sb_init(&sb);
+	sb_addf(&sb, "unravel %s tucache %d %s standalone %d\n", UNRAVEL_VERSION, TUCACHE_FORMAT,
+		clang_version, t->standalone);
+	if (stat("/proc/self/exe", &st) == 0)
+		sb_addf(&sb, "exe %llu %lld.%09ld %llu\n", (unsigned long long)st.st_size,
+			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+	for (int i = 0; i < t->nargs; i++)
+		sb_addf(&sb, "%s\n", t->args[i]);
+	h = hash64(sb.buf, sb.len);
+	sb_release(&sb);
+	return xstrfmt("%016llx", (unsigned long long)h);
+}
+
+static const char *jget_str(json_t *a, size_t i)
+{
+	return json_string_value(json_array_get(a, i));
+}
+
+static int jget_int(json_t *a, size_t i)
+{
+	return (int)json_integer_value(json_array_get(a, i));
+}
+
+static int rel_index(struct ctx *c, const char *rel)
+{
+	return rel ? strmap_get(&c->relmap, rel) : -1;
+}
+
+/* Declarations of one file from the cache into a new facts record. */
+static struct file_facts *decls_from_json(const char *path, json_t *o)
+{
+	struct file_facts *ff = facts_new(path, LANG_C);
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(o, "classes"), i, v) {
+		struct fact_class *k = facts_add_class(ff);
+		k->name = facts_str(ff, jget_str(v, 0));
+		k->line = jget_int(v, 1);
+		k->col = jget_int(v, 2);
+		k->end_line = jget_int(v, 3);
+		if (jget_str(v, 4)) {
+			const char **b = arena_alloc(ff->arena, sizeof(*b));
+			b[0] = facts_str(ff, jget_str(v, 4));
+			k->bases = b;
+			k->nbases = 1;
+		}
+	}
+	json_array_foreach(json_object_get(o, "funcs"), i, v) {
+		struct fact_func *f = facts_add_func(ff);
+		json_t *params = json_array_get(v, 7), *pv;
+		size_t k;
+		f->name = facts_str(ff, jget_str(v, 0));
+		f->line = jget_int(v, 1);
+		f->col = jget_int(v, 2);
+		f->end_line = jget_int(v, 3);
+		f->is_static = jget_int(v, 4) != 0;
+		f->tok_start = (uint32_t)jget_int(v, 5);
+		f->tok_end = (uint32_t)jget_int(v, 6);
+		f->nparams = (int)json_array_size(params);
+		if (f->nparams)
+			f->params = arena_alloc(ff->arena, sizeof(*f->params) * (size_t)f->nparams);
+		json_array_foreach(params, k, pv) {
+			f->params[k].name = facts_str(ff, jget_str(pv, 0));
+			f->params[k].annotation = facts_str(ff, jget_str(pv, 1));
+		}
+	}
+	json_array_foreach(json_object_get(o, "refs"), i, v) {
+		struct fact_ref *r = facts_add_ref(ff);
+		r->kind = (enum ref_kind)jget_int(v, 0);
+		r->cls = facts_str(ff, jget_str(v, 1));
+		r->func = facts_str(ff, jget_str(v, 2));
+		r->attr = facts_str(ff, jget_str(v, 3));
+		r->value = facts_str(ff, jget_str(v, 4));
+		r->line = jget_int(v, 5);
+		r->col = jget_int(v, 6);
+	}
+	return ff;
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+	return j ? j : json_null();
+}
+
+static json_t *decls_to_json(const struct file_facts *ff)
+{
+	json_t *o = json_object(), *a;
+
+	a = json_array();
+	for (size_t i = 0; i < ff->nclasses; i++) {
+		const struct fact_class *k = &ff->classes[i];
+		json_array_append_new(a, json_pack("[oiiio]", jstr_or_null(k->name), k->line,
+						   k->col, k->end_line,
+						   jstr_or_null(k->nbases ? k->bases[0] : NULL)));
+	}
+	json_object_set_new(o, "classes", a);
+	a = json_array();
+	for (size_t i = 0; i < ff->nfuncs; i++) {
+		const struct fact_func *f = &ff->funcs[i];
+		json_t *params = json_array();
+		for (int k = 0; k < f->nparams; k++)
+			json_array_append_new(params, json_pack("[oo]",
+								jstr_or_null(f->params[k].name),
+								jstr_or_null(f->params[k].annotation)));
+		json_array_append_new(a, json_pack("[oiiiiIIo]", jstr_or_null(f->name), f->line,
+						   f->col, f->end_line, (int)f->is_static,
+						   (json_int_t)f->tok_start, (json_int_t)f->tok_end,
+						   params));
+	}
+	json_object_set_new(o, "funcs", a);
+	a = json_array();
+	for (size_t i = 0; i < ff->nrefs; i++) {
+		const struct fact_ref *r = &ff->refs[i];
+		json_array_append_new(a, json_pack("[iooooii]", (int)r->kind, jstr_or_null(r->cls),
+						   jstr_or_null(r->func), jstr_or_null(r->attr),
+						   jstr_or_null(r->value), r->line, r->col));
+	}
+	json_object_set_new(o, "refs", a);
+	return o;
+}
+
+/* Fill TU i from its cache record when that is still valid; 1 if it was. */
+static int tu_from_cache(struct ctx *c, int i, json_t *rec, const char *key)
+{
+	struct tu *t = &c->tus[i];
+	json_t *v, *owned;
+	size_t k;
+	const char *name;
+
+	if (!json_is_object(rec) || !json_string_value(json_object_get(rec, "key")) ||
+	    strcmp(json_string_value(json_object_get(rec, "key")), key))
+		return 0;
+	json_array_foreach(json_object_get(rec, "deps"), k, v) {
+		struct stat st;
+		const char *path = jget_str(v, 0);
+		if (!path || stat(path, &st) < 0 || (uint64_t)st.st_size !=
+		    (uint64_t)json_integer_value(json_array_get(v, 1)) ||
+		    (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec !=
+		    (uint64_t)json_integer_value(json_array_get(v, 2)))
+			return 0;
+	}
+	json_array_foreach(json_object_get(rec, "incls"), k, v) {
+		struct incl *in;
+		int idx = rel_index(c, jget_str(v, 0));
+		if (idx < 0 || !jget_str(v, 4))
+			goto stale;
+		ALLOC_GROW(t->incls, t->nincls + 1, t->alloc_incls);
+		in = &t->incls[t->nincls++];
+		in->file = idx;
+		in->line = jget_int(v, 1);
+		in->col = jget_int(v, 2);
+		in->angled = jget_int(v, 3);
+		in->tu = i;
+		in->module = xstrdup(jget_str(v, 4));
+		in->resolved = jget_str(v, 5) ? xstrdup(jget_str(v, 5)) : NULL;
+	}
+	json_array_foreach(json_object_get(rec, "diags"), k, v) {
+		struct tdiag *d;
+		if (!jget_str(v, 4))
+			goto stale;
+		ALLOC_GROW(t->diags, t->ndiags + 1, t->alloc_diags);
+		d = &t->diags[t->ndiags++];
+		d->file = jget_str(v, 0) ? xstrdup(jget_str(v, 0)) : NULL;
+		d->idx = rel_index(c, d->file);
+		d->line = jget_int(v, 1);
+		d->col = jget_int(v, 2);
+		d->fatal = jget_int(v, 3);
+		d->msg = xstrdup(jget_str(v, 4));
+	}
+	json_array_foreach(json_object_get(rec, "touched"), k, v) {
+		int idx = rel_index(c, json_string_value(v));
+		if (idx < 0)
+			goto stale;
+		ALLOC_GROW(t->touched, t->ntouched + 1, t->alloc_touched);
+		t->touched[t->ntouched++] = idx;
+	}
+	if (t->ntouched)
+		qsort(t->touched, (size_t)t->ntouched, sizeof(*t->touched), cmp_int);
+	owned = json_object_get(rec, "owned");
+	json_object_foreach(owned, name, v)
+		if (rel_index(c, name) < 0)
+			goto stale;
+	json_array_foreach(json_object_get(rec, "deps"), k, v) {
+		int idx = strmap_get(&c->pathmap, jget_str(v, 0));
+		ALLOC_GROW(t->deps, t->ndeps + 1, t->alloc_deps);
+		t->deps[t->ndeps].path = xstrdup(jget_str(v, 0));
+		t->deps[t->ndeps].size = (uint64_t)json_integer_value(json_array_get(v, 1));
+		t->deps[t->ndeps].mtime_ns = (uint64_t)json_integer_value(json_array_get(v, 2));
+		t->ndeps++;
+		if (idx >= 0)
+			atomic_store(&c->files[idx].reached, 1);
+	}
+	atomic_store(&c->files[t->file].reached, 1);
+	json_object_foreach(owned, name, v) {
+		int idx = rel_index(c, name);
+		struct pfile *pf = &c->files[idx];
+		int okey = t->file == idx ? -1 : i;
+		if (okey < atomic_load(&pf->best_key)) {
+			facts_free(pf->best);
+			pf->best = decls_from_json(pf->ff->path, v);
+			atomic_store(&pf->best_key, okey);
+		}
+	}
+	t->clean = json_is_true(json_object_get(rec, "clean"));
+	t->cacheable = 1;
+	return 1;
+stale:
+	tu_reset(t);
+	return 0;
+}
+
+static json_t *tu_to_json(struct ctx *c, int i, const char *key, const int *owner)
+{
+	struct tu *t = &c->tus[i];
+	json_t *rec = json_object(), *a, *owned = json_object();
+
+	json_object_set_new(rec, "key", json_string(key));
+	json_object_set_new(rec, "clean", json_boolean(t->clean));
+	a = json_array();
+	for (int k = 0; k < t->ndeps; k++)
+		json_array_append_new(a, json_pack("[oII]", jstr_or_null(t->deps[k].path),
+						   (json_int_t)t->deps[k].size,
+						   (json_int_t)t->deps[k].mtime_ns));
+	json_object_set_new(rec, "deps", a);
+	a = json_array();
+	for (size_t k = 0; k < t->nincls; k++) {
+		const struct incl *in = &t->incls[k];
+		json_array_append_new(a, json_pack("[siiioo]", c->files[in->file].ff->path, in->line,
+						   in->col, in->angled, jstr_or_null(in->module),
+						   jstr_or_null(in->resolved)));
+	}
+	json_object_set_new(rec, "incls", a);
+	a = json_array();
+	for (int k = 0; k < t->ndiags; k++) {
+		const struct tdiag *d = &t->diags[k];
+		json_array_append_new(a, json_pack("[oiiio]", jstr_or_null(d->file), d->line, d->col,
+						   d->fatal, jstr_or_null(d->msg)));
+	}
+	json_object_set_new(rec, "diags", a);
+	a = json_array();
+	for (int k = 0; k < t->ntouched; k++) {
+		int idx = t->touched[k];
+		json_array_append_new(a, json_string(c->files[idx].ff->path));
+		if (owner[idx] == i && c->files[idx].best)
+			json_object_set_new(owned, c->files[idx].ff->path,
+					    decls_to_json(c->files[idx].best));
+	}
+	json_object_set_new(rec, "touched", a);
+	json_object_set_new(rec, "owned", owned);
+	return rec;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *p = xstrdup(dir);
+	for (char *q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*q = '/';
+	}
+	free(p);
+	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Write the records of every cacheable TU (atomically); a failure only costs the next run time. */
+static void tucache_save(struct ctx *c, const char *path, char **keys)
+{
+	json_t *doc = json_object(), *tus = json_object();
+	int *owner = xcalloc((size_t)c->nfiles + 1, sizeof(*owner));
+	int *tu_of_file = xcalloc((size_t)c->nfiles + 1, sizeof(*tu_of_file));
+	char *text, *dir = xstrdup(path), *slash;
+
+	for (int i = 0; i < c->nfiles; i++)
+		tu_of_file[i] = -1;
+	for (int i = 0; i < c->ntus; i++)
+		tu_of_file[c->tus[i].file] = i;
+	for (int i = 0; i < c->nfiles; i++) {
+		int k = atomic_load(&c->files[i].best_key);
+		owner[i] = k == -1 ? tu_of_file[i] : k == INT_MAX ? -1 : k;
+	}
+	json_object_set_new(doc, "format", json_integer(TUCACHE_FORMAT));
+	for (int i = 0; i < c->ntus; i++)
+		if (c->tus[i].cacheable && !c->tus[i].failed)
+			json_object_set_new(tus, c->tus[i].name, tu_to_json(c, i, keys[i], owner));
+	json_object_set_new(doc, "tus", tus);
+	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (text && (!slash || mkdir_p(dir) == 0)) {
+		char *gi = xstrfmt("%s/.gitignore", slash ? dir : ".");
+		if (access(gi, F_OK) < 0)
+			write_file_atomic(gi, "*\n", 2);
+		free(gi);
+		if (write_file_atomic(path, text, strlen(text)) < 0 && c->s->opt->verbose)
+			fprintf(stderr, "unravel: cannot write %s: %s\n", path, strerror(errno));
+	}
+	free(text);
+	free(dir);
+	free(owner);
+	free(tu_of_file);
+	json_decref(doc);
+}
+
+/* Take TUs [first, ntus) from the cache where possible, parse the others. */
+static void load_or_parse(struct ctx *c, int first, json_t *cached, char ***keys,
+			  const char *clang_version, int *nfrom_cache)
+{
+	int *todo = xcalloc((size_t)(c->ntus - first) + 1, sizeof(*todo));
+	int n = 0;
+
+	*keys = xrealloc(*keys, sizeof(**keys) * (size_t)(c->ntus + 1));
+	for (int i = first; i < c->ntus; i++) {
+		(*keys)[i] = tu_key(&c->tus[i], clang_version);
+		if (cached && tu_from_cache(c, i, json_object_get(cached, c->tus[i].name), (*keys)[i]))
+			(*nfrom_cache)++;
+		else
+			todo[n++] = i;
+	}
+	run_tus(c, todo, n);
+	free(todo);
+}
+
+/*
+ * A cold run takes a file's declarations from the first TU that has any
+ * (its own TU first). A TU taken from the cache only brought those it was
+ * the source of last time; where that source is gone, parse the TU that is
+ * the source now.
+ */
+static int repair(struct ctx *c)
+{
+	int *want = xcalloc((size_t)c->nfiles + 1, sizeof(*want));
+	int *todo = xcalloc((size_t)c->ntus + 1, sizeof(*todo));
+	unsigned char *queued = xcalloc((size_t)c->ntus + 1, 1);
+	int n = 0;
+
+	for (int i = 0; i < c->nfiles; i++)
+		want[i] = INT_MAX;
+	for (int i = 0; i < c->ntus; i++)
+		for (int k = 0; k < c->tus[i].ntouched; k++) {
+			int idx = c->tus[i].touched[k];
+			int key = c->tus[i].file == idx ? -1 : i;
+			if (key < want[idx])
+				want[idx] = key;
+		}
+	for (int i = 0; i < c->nfiles; i++) {
+		int t = want[i];
+		if (t == INT_MAX || atomic_load(&c->files[i].best_key) == t)
+			continue;
+		if (t == -1)
+			for (int k = 0; k < c->ntus; k++)
+				if (c->tus[k].file == i)
+					t = k;
+		if (t >= 0 && !queued[t] && !c->tus[t].parsed) {
+			queued[t] = 1;
+			tu_reset(&c->tus[t]);
+			todo[n++] = t;
+		}
+	}
+	run_tus(c, todo, n);
+	free(want);
+	free(todo);
+	free(queued);
+	return n;
+}
+
 static int finish(struct scan *s)
 {
 	struct cstate *cs = s->frontend_state[LANG_C];
 	struct ctx c;
 	CXCompilationDatabase db;
-	char *dbdir = NULL;
+	char *dbdir = NULL, *cache_path = NULL, **keys = NULL, *clang_version;
+	json_t *cached = NULL, *cache_doc = NULL;
 	struct side **extra = NULL;
 	size_t nextra = 0, alloc_extra = 0;
-	int ndb = 0, nfallback = 0, nclean = 0, first_header_tu;
+	int ndb = 0, nfallback = 0, nclean = 0, first_header_tu, nfrom_cache = 0, nparsed = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	pthread_mutex_init(&c.lock, NULL);
 	if (cs && cs->nsides)
 		qsort(cs->sides, cs->nsides, sizeof(*cs->sides), cmp_side);
+	clang_version = cxstr(clang_getClangVersion());
 
 	/* The project's C files, by canonical path. */
 	c.files = xcalloc(s->nfiles + 1, sizeof(*c.files));
@@ -1810,6 +2426,7 @@ static int finish(struct scan *s)
 			extra[nextra++] = pf->side;
 		}
 		strmap_put(&c.pathmap, pf->abs, c.nfiles);
+		strmap_put(&c.relmap, ff->path, c.nfiles);
 		c.nfiles++;
 	}
 	if (!c.nfiles)
@@ -1838,7 +2455,15 @@ static int finish(struct scan *s)
 		atomic_store(&c.files[c.tus[i].file].reached, 0);
 	if (c.ntus)
 		qsort(c.tus, (size_t)c.ntus, sizeof(*c.tus), cmp_tu);
-	run_tus(&c, 0, c.ntus);
+
+	if (!s->opt->no_cache) {
+		cache_path = tucache_path(s->opt);
+		cache_doc = json_load_file(cache_path, 0, NULL);
+		if (cache_doc && json_integer_value(json_object_get(cache_doc, "format")) ==
+		    TUCACHE_FORMAT)
+			cached = json_object_get(cache_doc, "tus");
+	}
+	load_or_parse(&c, 0, cached, &keys, clang_version, &nfrom_cache);
 
 	/* Headers that no TU reached: parse them on their own. */
 	first_header_tu = c.ntus;
@@ -1847,17 +2472,24 @@ static int finish(struct scan *s)
 			fallback_tu(&c, i);
 			c.tus[c.ntus - 1].standalone = 1;
 		}
-	run_tus(&c, first_header_tu, c.ntus);
+	load_or_parse(&c, first_header_tu, cached, &keys, clang_version, &nfrom_cache);
+	nfrom_cache -= repair(&c);
 
+	emit_diagnostics(&c);
 	merge_imports(&c);
 	for (int i = 0; i < c.nfiles; i++)
 		merge_decls(&c.files[i]);
-	for (int i = 0; i < c.ntus; i++)
+	for (int i = 0; i < c.ntus; i++) {
 		nclean += c.tus[i].clean;
+		nparsed += c.tus[i].parsed;
+	}
+	if (cache_path && (nparsed || !cached || json_object_size(cached) != (size_t)nfrom_cache))
+		tucache_save(&c, cache_path, keys);
 	if (s->opt->verbose)
 		fprintf(stderr, "unravel: %d of %d translation units parsed cleanly "
-				"(%d from the compilation database, %d standalone headers)\n",
-			nclean, c.ntus, ndb, c.ntus - first_header_tu);
+				"(%d from the compilation database, %d standalone headers, "
+				"%d from the TU cache)\n",
+			nclean, c.ntus, ndb, c.ntus - first_header_tu, nfrom_cache);
 
 out:
 	for (int i = 0; i < c.nfiles; i++) {
@@ -1870,13 +2502,12 @@ out:
 			free(c.tus[i].args[k]);
 		free(c.tus[i].args);
 		free(c.tus[i].name);
+		tu_reset(&c.tus[i]);
+		if (keys)
+			free(keys[i]);
 	}
+	free(keys);
 	free(c.tus);
-	for (size_t i = 0; i < c.nincls; i++) {
-		free(c.incls[i].module);
-		free(c.incls[i].resolved);
-	}
-	free(c.incls);
 	for (int i = 0; i < c.nfallback_args; i++)
 		free(c.fallback_args[i]);
 	for (int i = 0; i < c.ndbents; i++) {
@@ -1892,11 +2523,14 @@ out:
 	free(c.canon_names);
 	strmap_free(&c.canon);
 	strmap_free(&c.pathmap);
-	strmap_free(&c.seen_diags);
+	strmap_free(&c.relmap);
 	for (size_t i = 0; i < nextra; i++)
 		side_free(extra[i]);
 	free(extra);
 	free(dbdir);
+	free(cache_path);
+	free(clang_version);
+	json_decref(cache_doc);
 	pthread_mutex_destroy(&c.lock);
 	cstate_free(s);
 	return 0;

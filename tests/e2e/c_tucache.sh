@@ -1,0 +1,45 @@
+#!/bin/bash
+# The C translation-unit cache (.unravel-cache/c-tus.json): a warm run gives
+# byte-for-byte the facts and warnings of a cold (--no-cache) run, reuses
+# every TU when nothing changed, and re-parses what an edit, a removed file,
+# a new file or new compile flags touch.
+set -eu
+: "${UNRAVEL:?}" "${ROOT:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -R "$ROOT/examples/ctrading" "$tmp/p"
+cd "$tmp/p"
+rm -rf build compile_commands.json .unravel-cache
+make -s compile_commands.json >/dev/null
+
+fail=0
+# check NAME EXPECTED-FROM-CACHE: warm run, then a cold one, same output.
+check() {
+	"$UNRAVEL" facts . --format json -v --jobs 2 >"$tmp/warm.json" 2>"$tmp/warm.err"
+	"$UNRAVEL" facts . --format json -v --jobs 2 --no-cache >"$tmp/cold.json" 2>"$tmp/cold.err"
+	got=$(sed -n 's/.*, \([0-9]*\) from the TU cache).*/\1/p' "$tmp/warm.err")
+	if ! cmp -s "$tmp/warm.json" "$tmp/cold.json"; then
+		echo "FAIL $1: warm and cold facts differ"; diff "$tmp/cold.json" "$tmp/warm.json" | head -20
+		fail=1
+	elif [ "$got" != "$2" ]; then
+		echo "FAIL $1: $got TUs from the cache, expected $2"; cat "$tmp/warm.err"; fail=1
+	else
+		echo "ok $1: $got from the cache"
+	fi
+}
+
+check first-run 0
+[ -f .unravel-cache/c-tus.json ] || { echo "FAIL: no c-tus.json written"; exit 1; }
+check unchanged 9
+sleep 0.01
+printf '\nstruct fill { struct quote *q; };\n' >>src/core/types.h
+check edit-types.h 3      # 6 TUs include types.h
+check unchanged-again 9
+rm src/main.c             # it was the source of strategy_manager.h's declarations
+check rm-main.c 5         # main.c gone; strategy_manager.c and test_ctrading.c re-parsed
+printf '#include "core/order.h"\nint extra(void) { return 0; }\n' >src/extra.c
+check new-file 8          # not in the database: parsed with borrowed flags
+sed -i 's/"-std=c11",/"-std=c11", "-DEXTRA_FLAG=1",/' compile_commands.json
+check new-flags 0         # every TU's arguments changed (extra.c borrows them)
+check unchanged-at-last 9
+exit $fail

@@ -1,0 +1,1 @@
+#define GENERATED 10

@@ -1,0 +1,4 @@
+#include "conf.h"
+#include "generated.h"
+#include <common.h>
+int two(void) { return CONF + GENERATED + COMMON; }
