@@ -3,7 +3,8 @@
  * template, rendered against a fixed context, strict or lenient. The engine
  * must return 0 or -1 with a message, never crash, leak or run away.
  *
- * Build and run (from the repo root, after `make`):
+ * Build and run: `make fuzz` (fuzz/run.sh, FUZZ_SECONDS=N), or by hand from the
+ * repo root:
  *   mkdir -p build-fuzz && clang -std=c11 -D_GNU_SOURCE -g -O1 \
  *     -fsanitize=fuzzer,address,undefined fuzz/fuzz_template.c codegen/template.c \
  *     analyzer/util.c -ljansson -lxxhash -o build-fuzz/fuzz_template

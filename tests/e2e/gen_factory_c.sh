@@ -36,6 +36,12 @@ def=""
 # shellcheck disable=SC2086
 $CC $CFLAGS $def -Isrc -Igen gen/*.c src/*.c "$ROOT/tests/e2e/gen/cledger_main.c" -o cledger_test
 ./cledger_test
+# A constructor that fails: the factory names it and what it blocks, and cleans up.
+CLEDGER_FAIL_AUDIT=1 ./cledger_test 2>err.txt
+blocks=none # ledger_manager needs audit_manager at creation unless that edge is the cut one
+[ "$cut_from" = audit_manager ] && blocks=ledger_manager
+grep -qx "manager_factory: cannot create 'audit_manager'; this blocks: $blocks" err.txt \
+	|| { cat err.txt; fail "construction failure not reported"; }
 
 cp gen/* "$tmp/"
 "$UNRAVEL" gen factory . --lang c --break-cycles --no-cache -q -o gen/manager_factory.c

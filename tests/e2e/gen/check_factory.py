@@ -81,6 +81,27 @@ def main() -> None:
     factory.shutdown()
     assert closed == list(reversed(factory.creation_order)), closed
     print("shut down %d managers in reverse order" % len(closed))
+    check_failure(gen)
+
+
+def check_failure(gen) -> None:
+    """A constructor that raises: the error names the manager and what it blocks."""
+    factory = gen.ManagerFactory(types.SimpleNamespace(capital=1.0))
+    name = next(n for n in factory.creation_order if factory.BLOCKS[n])
+
+    def boom(*args, **kwargs):
+        raise ValueError("no connection")
+    setattr(factory, factory._CREATORS[name], boom)
+    error = None
+    try:
+        factory.create_all()
+    except gen.ManagerCreationError as exc:
+        error = exc
+    assert error is not None, "creation failure not raised"
+    assert error.name == name and error.blocked == factory.BLOCKS[name], (error.name, error.blocked)
+    assert name in str(error) and error.blocked[0] in str(error) and "no connection" in str(error), str(error)
+    assert isinstance(error.__cause__, ValueError)
+    print("failure of %s reported with %d blocked managers" % (name, len(error.blocked)))
 
 
 def check_events(factory, host, ctx) -> None:

@@ -4,6 +4,7 @@
  * audit_manager -> ledger_manager, else ledger_manager -> audit_manager.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit_manager.h"
@@ -38,6 +39,11 @@ int main(void)
 	const char *const *order;
 	int n = 0;
 
+	if (getenv("CLEDGER_FAIL_AUDIT")) {
+		CHECK(f == NULL); /* reported on stderr; what was created is destroyed */
+		printf("c factory: construction failure reported\n");
+		return 0;
+	}
 	CHECK(f);
 	lm = manager_factory_get(f, "ledger_manager");
 	am = manager_factory_get(f, "audit_manager");
