@@ -235,14 +235,14 @@ int main(int argc, char **argv)
 		case 'v': o.scan.verbose = 1; break;
 		case 'h':
 		case OPT_HELP: help = 1; break;
-		case OPT_VERSION: printf("unravel %s\n", UNRAVEL_VERSION); return EXIT_CLEAN;
+		case OPT_VERSION: printf("unravel %s\n", UNRAVEL_VERSION); { rc = EXIT_CLEAN; goto out; }
 		case OPT_CONFIG: o.config_file = optarg; break;
 		case OPT_PYTHON_PATH: PUSH(o.scan.python_path, o.scan.npython_path, optarg); break;
 		case OPT_COMPILE_COMMANDS: o.scan.compile_commands = optarg; break;
 		case OPT_EXCLUDE: PUSH(o.scan.excludes, o.scan.nexcludes, optarg); break;
 		case OPT_JOBS:
 			if (parse_int(&o, "jobs", optarg, &o.scan.jobs))
-				return EXIT_FATAL;
+				{ rc = EXIT_FATAL; goto out; }
 			break;
 		case OPT_NO_CACHE: o.scan.no_cache = 1; break;
 		case OPT_CACHE_DIR: o.scan.cache_dir = optarg; break;
@@ -253,19 +253,19 @@ int main(int argc, char **argv)
 		case OPT_ALL_CYCLES: o.all_cycles = 1; break;
 		case OPT_MAX:
 			if (parse_int(&o, "max", optarg, &o.max_cycles))
-				return EXIT_FATAL;
+				{ rc = EXIT_FATAL; goto out; }
 			break;
 		case OPT_MIN_TOKENS:
 			if (parse_int(&o, "min-tokens", optarg, &o.min_tokens))
-				return EXIT_FATAL;
+				{ rc = EXIT_FATAL; goto out; }
 			break;
 		case OPT_MIN_LINES:
 			if (parse_int(&o, "min-lines", optarg, &o.min_lines))
-				return EXIT_FATAL;
+				{ rc = EXIT_FATAL; goto out; }
 			break;
 		case OPT_MAX_GROUPS:
 			if (parse_int(&o, "max-groups", optarg, &o.max_groups))
-				return EXIT_FATAL;
+				{ rc = EXIT_FATAL; goto out; }
 			break;
 		case OPT_LANG: o.lang = optarg; break;
 		case OPT_BREAK_CYCLES: o.break_cycles = 1; break;
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
 		case OPT_SCOPE: o.scope = optarg; break;
 		case OPT_DEPTH:
 			if (parse_int(&o, "depth", optarg, &o.depth))
-				return EXIT_FATAL;
+				{ rc = EXIT_FATAL; goto out; }
 			break;
 		case OPT_CONDENSE: o.condense = 1; break;
 		case OPT_NO_CONDENSE: o.condense = 0; break;
@@ -286,25 +286,24 @@ int main(int argc, char **argv)
 		case OPT_MAX_FILE_SIZE: {
 			int v;
 			if (parse_int(&o, "max-file-size", optarg, &v))
-				return EXIT_FATAL;
+				{ rc = EXIT_FATAL; goto out; }
 			o.scan.max_file_size = (size_t)v;
 			break;
 		}
 		case OPT_EXTERNAL: o.scan.external = 1; break;
 		case OPT_FORCE: o.force = 1; break;
 		case ':':
-			return usage_error(&o, "option '%s' needs a value", argv[optind - 1]);
+			{ rc = usage_error(&o, "option '%s' needs a value", argv[optind - 1]); goto out; }
 		default:
-			return usage_error(&o, "unknown option '%s'", argv[optind - 1]);
+			{ rc = usage_error(&o, "unknown option '%s'", argv[optind - 1]); goto out; }
 		}
 	}
 	if (help) {
 		print_command_help(stdout, cmd);
-		free(pos);
-		return EXIT_CLEAN;
+		{ rc = EXIT_CLEAN; goto out; }
 	}
 	if (o.scope && strcmp(o.scope, "module"))
-		return usage_error(&o, "--scope takes 'module', not '%s'", o.scope);
+		{ rc = usage_error(&o, "--scope takes 'module', not '%s'", o.scope); goto out; }
 	o.args = pos;
 	o.nargs = npos;
 
@@ -323,13 +322,14 @@ int main(int argc, char **argv)
 		char *dir = config_dir(&o);
 		if (config_load(&o.config, o.config_file, dir) < 0) {
 			free(dir);
-			return EXIT_FATAL;
+			{ rc = EXIT_FATAL; goto out; }
 		}
 		free(dir);
 		o.scan.config = &o.config;
 	}
 
 	rc = cmd->fn(&o);
+out:
 	diag_flush(o.scan.quiet);
 	diag_clear();
 	config_free(&o.config);
