@@ -227,7 +227,7 @@ int main(int argc, char **argv)
 
 	optind = 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-o:qvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:o:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 1: PUSH(pos, npos, optarg); break;
 		case 'o': o.output = optarg; break;
