@@ -2798,7 +2798,8 @@ static void write_audit(struct cr *cr, struct strbuf *out)
 		[A_UNRESOLVED] = "not rewritten (type not established or no unified equivalent)",
 		[A_NOTE] = "notes",
 	};
-	qsort(cr->audit, (size_t)cr->naudit, sizeof(*cr->audit), cmp_audit);
+	if (cr->naudit)
+		qsort(cr->audit, (size_t)cr->naudit, sizeof(*cr->audit), cmp_audit);
 	sb_addf(out, "legacy caches (%d) -> %s%s%s (enum %s%s%s)\n", cr->nlegacies,
 		cr->uni_mod ? cr->uni_mod : "", cr->uni_mod ? "." : "", cr->uni_name,
 		cr->enum_mod ? cr->enum_mod : "", cr->enum_mod ? "." : "", cr->enum_name);
