@@ -1551,17 +1551,12 @@ static void c_edges(struct builder *b)
 
 /* --- nodes, host report, order --- */
 
-static int cmp_cls_qname(const void *pa, const void *pb, void *ctx)
-{
-	const struct builder *b = ctx;
-	return strcmp(b->cls[*(const int *)pa].qname, b->cls[*(const int *)pb].qname);
-}
-
 static const struct builder *sort_builder; /* qsort has no context argument in C11 */
 
 static int cmp_idx(const void *pa, const void *pb)
 {
-	return cmp_cls_qname(pa, pb, (void *)sort_builder);
+	const struct mclass *cls = sort_builder->cls;
+	return strcmp(cls[*(const int *)pa].qname, cls[*(const int *)pb].qname);
 }
 
 static void make_nodes(struct builder *b)
