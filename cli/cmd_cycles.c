@@ -3,6 +3,7 @@
  * SCC, exit 1 when there is one (baselines: only new ones count).
  */
 #include "cli.h"
+#include "cycle_gate.h"
 #include "project.h"
 #include "../analyzer/cycles.h"
 #include "../analyzer/importgraph.h"
@@ -28,12 +29,15 @@ int cmd_cycles(struct options *o)
 	struct cycle_report reps[2];
 	unsigned char *masks[2] = {NULL, NULL}, *strict[2] = {NULL, NULL};
 	int nreps = 0, total = 0, rc;
+	const struct cycle_report *rp[2] = {&reps[0], &reps[1]};
+	struct cycle_gate gate;
 	FILE *out;
 
 	if (check_format(o, formats) < 0)
 		return EXIT_FATAL;
 	if (strcmp(kind, "imports") && strcmp(kind, "managers") && strcmp(kind, "all"))
 		return usage_error(o, "--kind must be imports, managers or all, not '%s'", kind);
+	o->scan.skip_tokens = 1; /* no clone tokens needed: a warm cache reads much less */
 	if (project_load(&p, o) < 0)
 		return EXIT_FATAL;
 	if (!strcmp(kind, "imports") || !strcmp(kind, "all")) {
@@ -59,6 +63,18 @@ int cmd_cycles(struct options *o)
 	}
 	for (int i = 0; i < nreps; i++)
 		total += reps[i].n;
+	/* Baselines (cycle_gate.h): --write-baseline records, --baseline lets only new cycles fail. */
+	if (cycle_gate_init(&gate, rp, nreps, o->write_baseline ? NULL : o->baseline) < 0) {
+		rc = EXIT_FATAL;
+		goto out;
+	}
+	if (o->write_baseline) {
+		rc = cycle_gate_write(&gate, o->write_baseline) < 0 ? EXIT_FATAL : EXIT_CLEAN;
+		if (rc == EXIT_CLEAN && !o->scan.quiet)
+			fprintf(stderr, "unravel: wrote %d cycle%s to %s\n", gate.cur.n,
+				gate.cur.n == 1 ? "" : "s", o->write_baseline);
+		goto out;
+	}
 
 	out = open_output(o);
 	if (format_is(o, "json")) {
@@ -69,10 +85,12 @@ int cmd_cycles(struct options *o)
 			for (int k = 0; k < reps[i].n; k++)
 				json_array_append_new(sccs, cycles_scc_json(&reps[i], k));
 		json_object_set_new(doc, "sccs", sccs);
+		cycle_gate_json(doc, &gate);
 		json_emit(doc, out);
 	} else if (format_is(o, "sarif")) {
-		rc = error("--format sarif for cycles is not available yet");
-		total = -1;
+		cycle_gate_sarif(out, &gate);
+	} else if (gate.file) {
+		cycle_gate_print_text(out, &gate);
 	} else {
 		for (int i = 0; i < nreps; i++)
 			cycles_print_text(out, &reps[i]);
@@ -82,7 +100,9 @@ int cmd_cycles(struct options *o)
 		else
 			fprintf(out, "%d cycle%s found\n", total, total == 1 ? "" : "s");
 	}
-	rc = close_output(o, out) < 0 || total < 0 ? EXIT_FATAL : total ? EXIT_FOUND : EXIT_CLEAN;
+	rc = close_output(o, out) < 0 ? EXIT_FATAL : cycle_gate_status(&gate);
+out:
+	cycle_gate_release(&gate);
 	for (int i = 0; i < nreps; i++) {
 		cycles_release(&reps[i]);
 		free(masks[i]);

@@ -219,7 +219,6 @@ void cycle_gate_json(json_t *doc, const struct cycle_gate *g)
 		if (!baseline_state_fails(g->diff.state[k]))
 			continue;
 		o = cycles_scc_json(g->reps[g->rep_of[k]], g->item_of[k]);
-		json_object_set_new(o, "kind", json_string(g->cur.entries[k].kind));
 		json_object_set_new(o, "baseline", json_string(baseline_state_name(g->diff.state[k])));
 		json_array_append_new(news, o);
 	}
@@ -234,7 +233,7 @@ void cycle_gate_json(json_t *doc, const struct cycle_gate *g)
 		json_object_set_new(o, "nodes", nodes);
 		json_object_set_new(o, "cycle", json_array());
 		json_object_set_new(o, "edges", edges);
-		json_object_set_new(o, "kind", json_string(e->kind));
+		json_object_set_new(o, "graph", json_string(e->kind));
 		json_object_set_new(o, "fingerprint", json_string(e->fingerprint));
 		json_array_append_new(gone, o);
 	}

@@ -43,6 +43,14 @@ cmp cold.json nocache.json
 diff <(grep -v '^unravel:' cold.err) <(grep -v '^unravel:' warm.err)
 grep -q 'broken.py:2:.*warning' warm.err
 
+# The analyses see the same facts: cycles JSON identical cold and warm.
+set +e
+"$UNRAVEL" cycles proj --kind all --format json --no-cache >cyc-cold.json 2>/dev/null
+"$UNRAVEL" cycles proj --kind all --format json >cyc-warm.json 2>/dev/null
+set -e
+cmp cyc-cold.json cyc-warm.json
+grep -q '"sccs"' cyc-warm.json
+
 # Modify one file: only it is read again.
 sleep 0.05
 echo "import json" >>proj/pkg7/mod13.py

@@ -48,4 +48,41 @@ set +e
 set -e
 [ $rc -le 1 ]
 validate "$t/dups.sarif"
+# cycles: ruleIds, a code flow per cycle, the cycle fingerprint.
+set +e
+"$UNRAVEL" cycles examples/trading --kind all --format sarif --no-cache >"$t/cycles.sarif"; rc=$?
+set -e
+[ $rc -eq 1 ]
+validate "$t/cycles.sarif"
+python3 - "$t/cycles.sarif" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+res = run["results"]
+assert {r["ruleId"] for r in res} == {"unravel/import-cycle", "unravel/manager-cycle"}
+for r in res:
+    steps = r["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert len(steps) >= 1 and all(s["location"]["physicalLocation"]["region"]["startLine"] > 0 for s in steps)
+    assert len(r["partialFingerprints"]["unravelCycle/v1"]) == 16
+    assert "baselineState" not in r
+PY
+
+# With a baseline: new, unchanged and absent results.
+cp -r examples/trading "$t/trading"
+cd "$t/trading"
+"$UNRAVEL" cycles . --kind all --write-baseline .unravel-baseline --no-cache -q
+printf 'from trading.core import y_mod\n' >trading/core/x_mod.py
+printf 'import trading.core.x_mod\n' >trading/core/y_mod.py
+rm trading/strategies/signals.py
+set +e
+"$UNRAVEL" cycles . --kind all --baseline .unravel-baseline --format sarif --no-cache >"$t/base.sarif"; rc=$?
+set -e
+[ $rc -eq 1 ]
+cd "$ROOT"
+validate "$t/base.sarif"
+python3 - "$t/base.sarif" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+states = sorted(r["baselineState"] for r in res)
+assert states.count("new") == 1 and states.count("absent") == 1 and states.count("unchanged") == 4, states
+PY
 echo "sarif: ok"
