@@ -79,6 +79,7 @@ struct clegacy {
 	int header;      /* index of the file defining the type, -1 */
 	int used;
 	int unresolved;  /* uses not rewritten: its definitions must stay */
+	int no_header;   /* defined in a source file only: left alone */
 };
 
 struct ccr {
@@ -1029,6 +1030,14 @@ int cache_rewrite_c(const struct scan *s, const struct cache_rewrite_opts *opt,
 		lex(f);
 		c.nf++;
 	}
+	for (int k = 0; k < c.nl; k++)
+		if (c.l[k].header < 0) {
+			/* no header to put the unified type beside, nor to include it after */
+			sb_addf(audit, "  %s: defined in a source file only, not in a header "
+				"(not rewritten)\n", c.l[k].prefix);
+			c.l[k].unresolved = 1;
+			c.l[k].no_header = 1;
+		}
 	{
 		/* first pass: which legacy caches have uses that cannot be rewritten */
 		struct cache_rewrite_stats saved = *st;
@@ -1059,7 +1068,7 @@ int cache_rewrite_c(const struct scan *s, const struct cache_rewrite_opts *opt,
 				header = i;
 	}
 	for (int k = 0; k < c.nl; k++)
-		if (c.l[k].unresolved)
+		if (c.l[k].unresolved && !c.l[k].no_header)
 			sb_addf(audit, "  %s kept and not rewritten: %d use%s cannot be rewritten\n", c.l[k].prefix,
 				c.l[k].unresolved, c.l[k].unresolved == 1 ? "" : "s");
 	if (header >= 0) {
@@ -1092,9 +1101,6 @@ int cache_rewrite_c(const struct scan *s, const struct cache_rewrite_opts *opt,
 			rc = -1;
 		free(hbase);
 		free(dir);
-	} else if (!unified_exists(&c)) {
-		rc = error("no header defines the legacy cache type '%s'; cannot place the unified cache",
-			   c.l[0].prefix);
 	}
 	for (int i = 0; rc == 0 && i < c.nf; i++) {
 		struct cfile *f = &c.f[i];
