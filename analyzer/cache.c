@@ -112,12 +112,23 @@ static char *cache_dir_for(const struct scan_options *opt)
 		return xstrdup(opt->cache_dir);
 	root = root_of(opt);
 	dir = xstrfmt("%s/.unravel-cache", root);
-	if (access(dir, W_OK) == 0 || (access(dir, F_OK) < 0 && access(root, W_OK) == 0)) {
-		free(root);
-		return dir;
+	{
+		/*
+		 * In the tree only for the user's own project (under the current
+		 * directory) or where a cache already is: scanning /usr/lib or a
+		 * neighbour's checkout must not leave files there.
+		 */
+		char *disp = path_display(root);
+		int inside = disp[0] != '/' && strcmp(disp, "..") && !starts_with(disp, "../");
+		free(disp);
+		if (access(dir, W_OK) == 0 ||
+		    (inside && access(dir, F_OK) < 0 && access(root, W_OK) == 0)) {
+			free(root);
+			return dir;
+		}
 	}
 	free(dir);
-	/* A read-only tree: a per-user cache keyed by the root's real path. */
+	/* Outside the working directory or read-only: a per-user cache keyed by the root's real path. */
 	real = realpath(root, NULL);
 	xdg = getenv("XDG_CACHE_HOME");
 	home = getenv("HOME");
