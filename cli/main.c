@@ -23,7 +23,7 @@ const struct command cmd_table[] = {
 	{"verify", cmd_verify, "unravel verify [PATH...] [--format text|json|sarif]",
 	 "zero-tolerance gate: placeholders, unresolved imports, cycles (phase 10)", NULL},
 	{"gen", cmd_gen,
-	 "unravel gen factory|eventbus|cache-rewrite [PATH...] [--lang python|c] [-o FILE|DIR] "
+	 "unravel gen factory|eventbus|cache-rewrite|render [PATH...] [--lang python|c] [-o FILE|DIR] "
 	 "[--break-cycles] [--apply] [--dry-run] [--dump-context] [--templates DIR]",
 	 "generate a ManagerFactory, event-bus adapters or cache-call rewrite patches", NULL},
 	{"report", cmd_report, "unravel report [PATH...] -o report.html",
