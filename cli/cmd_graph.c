@@ -2,10 +2,7 @@
 #include "cli.h"
 #include "project.h"
 #include "../analyzer/cycles.h"
-#if __has_include("../analyzer/render_dot.h") /* lands with the graphalgo branch */
 #include "../analyzer/render_dot.h"
-#define HAVE_RENDER_DOT 1
-#endif
 #include "../analyzer/util.h"
 
 #include <stdlib.h>
@@ -187,7 +184,6 @@ int cmd_graph(struct options *o)
 			managers_json(doc, mg);
 		json_emit(doc, out);
 	} else if (format_is(o, "dot") || format_is(o, "svg")) {
-#ifdef HAVE_RENDER_DOT
 		struct dot_options dopt;
 		char *note = NULL;
 		dot_options_init(&dopt);
@@ -201,9 +197,6 @@ int cmd_graph(struct options *o)
 		if (note && !o->scan.quiet)
 			fprintf(stderr, "unravel: note: %s\n", note);
 		free(note);
-#else
-		rc = error("--format dot/svg: the renderer is not in this build");
-#endif
 	} else {
 		print_text(out, g, kind, &p, mg);
 	}
