@@ -426,7 +426,8 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 	for (int i = 0; frontends[i]; i++)
 		if (frontends[i]->finish && frontends[i]->finish(s) < 0)
 			return -1;
-	qsort(s->files, s->nfiles, sizeof(*s->files), cmp_facts);
+	if (s->nfiles)
+		qsort(s->files, s->nfiles, sizeof(*s->files), cmp_facts);
 	cache_close(s);
 	return 0;
 }
