@@ -7,8 +7,9 @@ Both tools must have been run from CORPUS_DIR on "." so that paths agree.
 A jscpd pair (A, B) is found when one unravel group has a member overlapping
 A and another member overlapping B. A miss is put in the first class it fits:
   short:    either side has fewer than MIN_TOKENS tokens once comments,
-            docstrings and blank lines are dropped (jscpd counts them; unravel
-            does not, by design)
+            docstrings, blank lines (and in C preprocessor lines) are dropped
+            (jscpd counts them; unravel does not, by design). For C the count
+            is a regex approximation of libclang's tokens.
   sub:      both sides are inside reported groups, but not the same one
             (unravel reports the longest class and skips sub-clones of it)
   other:    anything else (listed)
@@ -55,7 +56,8 @@ def code_tokens(side):
     src = _lines[f]
     if lang != "python":
         import re
-        text = "\n".join(src.splitlines()[s - 1:e])
+        # preprocessor lines are not tokens for the C frontend
+        text = "\n".join(l for l in src.splitlines()[s - 1:e] if not l.lstrip().startswith("#"))
         text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
         text = re.sub(r"//[^\n]*", " ", text)
         return len(re.findall(r"[A-Za-z_]\w*|\d[\w.]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|->|\+\+|--|&&|\|\||[<>=!]=|<<|>>|\S", text))
@@ -83,6 +85,7 @@ def code_tokens(side):
 pairs = j.get("duplicates", [])
 found = 0
 miss = {"short": 0, "sub": 0, "other": []}
+subs = []
 for d in pairs:
     a = (norm(d["firstFile"]["name"]), d["firstFile"]["start"], d["firstFile"]["end"])
     b = (norm(d["secondFile"]["name"]), d["secondFile"]["start"], d["secondFile"]["end"])
@@ -93,15 +96,19 @@ for d in pairs:
         miss["short"] += 1
     elif ha and hb:
         miss["sub"] += 1
+        subs.append((a, b))
     else:
         miss["other"].append((a, b))
 n = len(pairs)
 countable = n - miss["short"]
 print("jscpd pairs: %d; found in one unravel group: %d (%.1f%%)" % (n, found, 100.0 * found / n if n else 100))
 print("  misses with fewer than %d code tokens (comments/docstrings counted by jscpd): %d" % (min_tokens, miss["short"]))
-print("  misses inside two different unravel groups (sub-clone of a longer class): %d" % miss["sub"])
+print("  misses whose sides are in two different, overlapping unravel groups: %d" % miss["sub"])
 print("  other misses: %d" % len(miss["other"]))
 print("recall on pairs with at least %d code tokens: %d of %d (%.1f%%)"
       % (min_tokens, found, countable, 100.0 * found / countable if countable else 100))
-for a, b in miss["other"][:int(os.environ.get("SHOW", "15"))]:
+show = int(os.environ.get("SHOW", "15"))
+for a, b in miss["other"][:show]:
     print("    other: %s:%d-%d <-> %s:%d-%d" % (a + b))
+for a, b in subs[:show]:
+    print("    sub: %s:%d-%d <-> %s:%d-%d" % (a + b))

@@ -1,0 +1,73 @@
+#!/bin/bash
+# bench/dups/run.sh - unravel dups beside jscpd 5.3.2 at the same minimum
+# token count: wall and CPU time, peak memory (/usr/bin/time), and recall of
+# jscpd's clone pairs (bench/dups/recall.py explains every miss). Not part
+# of `make test`. jscpd is installed here, into build/bench/node (npm i -E),
+# never into the product.
+#
+#   DUPS_CORPORA="python:/usr/lib/python3.11 c:DIR ..."  (default: the Python
+#       standard library, and unravel's own C sources)
+#   DUPS_MIN_TOKENS=50   DUPS_RUNS=3 (best wall time of N runs)
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+U=$ROOT/build/unravel
+W=$ROOT/build/bench/dups
+RUNS=${DUPS_RUNS:-3}
+MIN=${DUPS_MIN_TOKENS:-50}
+mkdir -p "$W"
+[ -x "$U" ] || { echo "bench: build first (make)"; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time"; exit 2; }
+node=$ROOT/build/bench/node
+if [ ! -x "$node/node_modules/.bin/jscpd" ]; then
+	mkdir -p "$node" && (cd "$node" && npm init -y >/dev/null && npm i -E jscpd@5.3.2 >/dev/null 2>&1)
+fi
+JSCPD=$node/node_modules/.bin/jscpd
+[ -x "$JSCPD" ] || { echo "bench: npm could not install jscpd@5.3.2"; exit 2; }
+
+# A C corpus that is always there: unravel's own sources, copied (no build files).
+csrc=$W/c-src
+rm -rf "$csrc" && mkdir -p "$csrc" && cp -r "$ROOT/analyzer" "$ROOT/cli" "$csrc/" && \
+	{ [ -d "$ROOT/codegen" ] && cp -r "$ROOT/codegen" "$csrc/" || true; }
+CORPORA=${DUPS_CORPORA:-python:/usr/lib/python3.11 c:$csrc}
+
+# measure OUT CMD...: best wall of $RUNS runs in the current folder; sets T C M (s, s, MiB).
+measure() {
+	local out=$1 best= bestc= mem=0 e u s m; shift
+	for ((i = 0; i < RUNS; i++)); do
+		/usr/bin/time -f "%e %U %S %M" -o "$W/time" "$@" >"$out" 2>"$W/err"
+		[ $? -le 1 ] || { echo "bench: failed: $*" >&2; tail -3 "$W/err" >&2; }
+		read -r e u s m < <(tail -1 "$W/time")
+		if [ -z "$best" ] || awk "BEGIN{exit !($e < $best)}"; then
+			best=$e; bestc=$(awk "BEGIN{printf \"%.2f\", $u + $s}")
+		fi
+		[ "$m" -gt "$mem" ] && mem=$m
+	done
+	T=$best C=$bestc M=$((mem / 1024))
+}
+
+echo "# unravel dups vs jscpd@5.3.2 (min $MIN tokens, best of $RUNS; $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))"
+for spec in $CORPORA; do
+	lang=${spec%%:*} dir=${spec#*:}
+	[ -d "$dir" ] || { echo "skip $dir (missing)"; continue; }
+	echo
+	echo "## $dir ($lang)"
+	echo
+	echo "| tool | wall s | cpu s | peak MiB |"
+	echo "|---|---:|---:|---:|"
+	(
+		cd "$dir" || exit 1
+		measure "$W/jscpd.out" "$JSCPD" --min-tokens "$MIN" --format "$lang" --reporters json \
+			--output "$W/jscpd-$lang" --silent .
+		echo "| jscpd | $T | $C | $M |"
+		jt=$T jc=$C jm=$M
+		measure "$W/unravel-$lang.json" "$U" dups . --min-tokens "$MIN" --format json --no-cache -q
+		echo "| unravel dups (cold, --no-cache) | $T | $C | $M |"
+		echo
+		echo "unravel: $(awk "BEGIN{printf \"%.1f\", $jt / $T}")x faster (wall), $(awk "BEGIN{printf \"%.1f\", $jc / $C}")x less CPU, $(awk "BEGIN{printf \"%.1f\", $jm / $M}")x less memory."
+		"$U" dups . --min-tokens "$MIN" --format json --no-cache -q -v 2>&1 >/dev/null | grep 'dups:' || true
+		echo
+		python3 "$ROOT/bench/dups/recall.py" "$W/jscpd-$lang/jscpd-report.json" \
+			"$W/unravel-$lang.json" "$dir" "$MIN" "$lang"
+	)
+done
