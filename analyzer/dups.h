@@ -7,18 +7,32 @@
  * time) with its LCP array: 16 bytes per token at the peak. Every left- and
  * right-maximal repeat of at least min_tokens tokens is a clone class; the
  * classes are taken longest first, and a class is reported only when one of
- * its members is not already (mostly) covered by a longer reported class, so
+ * its members is not already covered (half of its tokens or more) by a
+ * longer reported class, so
  * sub-clones of a reported clone are not listed again. Members of one class
  * never overlap each other (a run like a table of constants that repeats
  * itself shifted by a few tokens is not a clone of itself). A class is
  * type 1 when every member is token-for-token identical (fact_token.exact),
  * type 2 otherwise. Clones inside one file count.
  *
- * Families: functions whose names share a stem (the same name in several
- * modules, or one pattern like get_*_data) and whose bodies are similar
- * (Jaccard index of their sets of 4-token shingles of normalized tokens at
- * or above min_similarity percent) are grouped and ranked by the tokens a
- * merge would remove. Boilerplate is left out (see dups.c).
+ * Type-1 clones hidden in such runs (a table copied from one file to
+ * another) are found by a second, exact pass over the ranges the first pass
+ * set aside as tables.
+ *
+ * Families: functions whose names share a stem (the same core name in
+ * several modules once a leading verb and a generic suffix are dropped, or
+ * one verb frame like get_*_data) and whose bodies are similar (Jaccard
+ * index of their sets of 4-token shingles of normalized tokens at or above
+ * min_similarity percent, and at least half of their names and literals in
+ * common) are grouped (single linkage; a family's similarity is its weakest
+ * link) and ranked by the tokens a merge would remove. Left out as
+ * boilerplate: dunder methods (so __init__), functions nested in functions,
+ * placeholders and abstract methods, bodies under 12 tokens (trivial
+ * getters), tables of constants, bodies that are mostly imports. Each
+ * family gets a suggested home (the member module most other files import
+ * it from; else the first member's) and its varying tokens (aligned
+ * positions where the members' texts differ: the parameters of a merged
+ * helper). Families are searched on a second thread.
  *
  * Justified redundancy: a member is allowed when a NOTE_ALLOW_DUPLICATE
  * note is on its first line or the line above it; or when its file path
@@ -26,13 +40,13 @@
  * (globs, as glob_match()); or when every function it reaches (the one it
  * starts in and each def within its lines) is justified: a marker on or
  * just above the def line, or a name (dotted, or its last component)
- * matching opt->allow. A group is allowed when
- * all of its members but at most one are: marking the copy justifies the
- * pair. Allowed groups are reported (allowed = 1), not hidden.
+ * matching opt->allow. A group is allowed when all of its members but at
+ * most one are: marking the copy justifies the pair. Allowed groups are
+ * reported (allowed = 1), not hidden.
  *
- * Ownership rule: a struct dup_result owns its groups and members (one
- * arena); it borrows strings from the facts (paths, function names), which
- * must outlive it.
+ * Ownership rule: a struct dup_result owns its groups, members and the
+ * strings it made (its arenas); it borrows strings from the facts (paths,
+ * function names), which must outlive it.
  */
 #ifndef UNRAVEL_DUPS_H
 #define UNRAVEL_DUPS_H

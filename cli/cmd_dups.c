@@ -245,9 +245,9 @@ static json_t *json_group(const struct dup_group *g)
 			for (size_t i = 0; i < g->nmembers; i++) {
 				json_t *x = json_object();
 				json_object_set_new(x, "line", json_integer(g->varying[v].line[i]));
-				json_object_set_new(x, "text", g->varying[v].text[i]
-								   ? json_string(g->varying[v].text[i])
-								   : json_null());
+				json_t *t = g->varying[v].text[i] ? json_string(g->varying[v].text[i])
+								  : NULL; /* NULL: not UTF-8 */
+				json_object_set_new(x, "text", t ? t : json_null());
 				json_array_append_new(vals, x);
 			}
 			json_array_append_new(varying, vals);
