@@ -642,28 +642,31 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 	for (size_t c = 0; c < niv; c++) {
 		int32_t len = iv[c].len, lo = INT32_MAX, hi = -1;
 		size_t cnt = (size_t)(iv[c].rb - iv[c].lb + 1), nkept = 0, nnew = 0, i;
-		ALLOC_GROW(members, cnt, alloc_members);
-		ALLOC_GROW(kept, cnt, alloc_kept);
-		for (i = 0; i < cnt; i++) {
-			int32_t p = sa[iv[c].lb + (int32_t)i];
-			members[i] = global ? global[p] : p;
-		}
+		int unc = 0;
 		/*
 		 * Cheap rejections first (repetitive code makes many large,
 		 * nested intervals): when every occurrence lies within len of
 		 * another they all overlap; when all are covered, nothing is new.
 		 */
 		for (i = 0; i < cnt; i++) {
-			lo = members[i] < lo ? members[i] : lo;
-			hi = members[i] > hi ? members[i] : hi;
-		}
-		if (hi - lo < len)
-			continue;
-		for (i = 0; i < cnt; i++)
-			if (!maybe_covered(seen, members[i], len))
+			int32_t p = sa[iv[c].lb + (int32_t)i];
+			if (global)
+				p = global[p];
+			lo = p < lo ? p : lo;
+			hi = p > hi ? p : hi;
+			if (!unc && !maybe_covered(seen, p, len))
+				unc = 1;
+			if (unc && hi - lo >= len)
 				break;
+		}
 		if (i == cnt)
 			continue;
+		ALLOC_GROW(members, cnt, alloc_members);
+		ALLOC_GROW(kept, cnt, alloc_kept);
+		for (i = 0; i < cnt; i++) {
+			int32_t p = sa[iv[c].lb + (int32_t)i];
+			members[i] = global ? global[p] : p;
+		}
 		if (table_like((const uint32_t *)text + sa[iv[c].lb], len)) {
 			/* no sort: a table's intervals are the large ones */
 			for (i = 0; i < cnt; i++) {
@@ -755,20 +758,158 @@ static void exact_pass(struct builder *b, const struct corpus *layout, struct ra
 	free(global);
 }
 
+/* LSD radix sort of 32-bit values, two 16-bit digits; tmp has n entries. */
+static void radix_sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+{
+	size_t *cnt = xmalloc(65537 * sizeof(*cnt));
+	for (int shift = 0; shift < 32; shift += 16) {
+		memset(cnt, 0, 65537 * sizeof(*cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[((v[i] >> shift) & 0xffff) + 1]++;
+		for (size_t d = 1; d <= 65536; d++)
+			cnt[d] += cnt[d - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[cnt[(v[i] >> shift) & 0xffff]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	free(cnt);
+}
+
+/*
+ * The token ranges where a clone can be: every window of w tokens whose
+ * (32-bit, rolling) hash occurs at least twice, widened to its w tokens,
+ * merged where they touch. Every occurrence of a repeat of w tokens or more
+ * is inside one range, and so are its left and right neighbours when they
+ * match too, so the classes found in the ranges alone are the classes of
+ * the whole corpus; hash collisions only add ranges. In real code a small
+ * share of the tokens is duplicated, so the suffix array is built over that
+ * share only. 12 bytes per token at the peak (plus the corpus).
+ */
+static struct range *candidate_ranges(const struct corpus *c, int32_t w, size_t *nout)
+{
+	uint32_t *h = xmalloc((size_t)c->n * sizeof(*h)); /* hash of the window at p, by p */
+	uint32_t *sorted, *tmp, *set;
+	struct range *out = NULL;
+	size_t m = 0, nd = 0, alloc = 0, cap;
+	int has_zero = 0;
+	uint64_t top = 1; /* B^(w-1) */
+	const uint64_t B = 0x100000001b3ull;
+
+	for (int32_t i = 1; i < w; i++)
+		top *= B;
+	/* file f's windows start in [start[f], start[f + 1] - w) */
+	for (size_t f = 0; f < c->nfiles; f++) {
+		int32_t from = c->start[f], to = c->start[f + 1] - 1; /* tokens [from, to) */
+		uint64_t r = 0;
+		if (to - from < w)
+			continue;
+		for (int32_t p = from; p < from + w; p++)
+			r = r * B + (uint64_t)c->text[p];
+		for (int32_t p = from;; p++) {
+			uint64_t x = r ^ (r >> 29);
+			h[p] = (uint32_t)((x * 0xbf58476d1ce4e5b9ull) >> 32);
+			m++;
+			if (p + w >= to)
+				break;
+			r = (r - (uint64_t)c->text[p] * top) * B + (uint64_t)c->text[p + w];
+		}
+	}
+	sorted = xmalloc((m ? m : 1) * sizeof(*sorted));
+	tmp = xmalloc((m ? m : 1) * sizeof(*tmp));
+	m = 0;
+	for (size_t f = 0; f < c->nfiles; f++)
+		for (int32_t p = c->start[f]; p + w < c->start[f + 1]; p++)
+			sorted[m++] = h[p];
+	radix_sort_u32(sorted, tmp, m);
+	free(tmp);
+	for (size_t i = 0; i < m;) { /* keep the values seen twice or more, once */
+		size_t j = i + 1;
+		while (j < m && sorted[j] == sorted[i])
+			j++;
+		if (j - i > 1)
+			sorted[nd++] = sorted[i];
+		i = j;
+	}
+	/* the duplicated values in an open-addressing set (a value 0 is kept aside) */
+	cap = 16;
+	while (cap < 2 * nd)
+		cap *= 2;
+	set = xcalloc(cap, sizeof(*set));
+	for (size_t i = 0; i < nd; i++) {
+		size_t k = (sorted[i] * 2654435761u) & (cap - 1);
+		if (!sorted[i]) {
+			has_zero = 1;
+			continue;
+		}
+		while (set[k])
+			k = (k + 1) & (cap - 1);
+		set[k] = sorted[i];
+	}
+	for (size_t f = 0; f < c->nfiles && nd; f++)
+		for (int32_t p = c->start[f]; p + w < c->start[f + 1]; p++) {
+			size_t k = (h[p] * 2654435761u) & (cap - 1);
+			if (!h[p]) {
+				if (!has_zero)
+					continue;
+			} else {
+				while (set[k] && set[k] != h[p])
+					k = (k + 1) & (cap - 1);
+				if (!set[k])
+					continue;
+			}
+			if (*nout && p <= out[*nout - 1].to) {
+				if (p + w > out[*nout - 1].to)
+					out[*nout - 1].to = p + w;
+				continue;
+			}
+			ALLOC_GROW(out, *nout + 1, alloc);
+			out[(*nout)++] = (struct range){p, p + w};
+		}
+	free(set);
+	free(sorted);
+	free(h);
+	return out;
+}
+
 static void find_clones(struct builder *b, struct file_facts *const *files, size_t nfiles,
 			const struct dup_options *opt)
 {
 	struct corpus c;
-	struct range *tables = NULL;
-	size_t ntables = 0;
+	struct range *tables = NULL, *cand;
+	size_t ntables = 0, ncand = 0, total = 1;
+	int32_t w = opt->min_tokens > 0 ? opt->min_tokens : 1, *text, *global, pos = 0;
+	int32_t base = 0;
 	uint64_t *seen;
 
 	corpus_build(&c, files, nfiles);
 	b->r->stats.tokens = (size_t)c.n - nfiles - 1;
 	seen = xcalloc((size_t)c.n / 64 + 1, sizeof(*seen));
-	take_classes(b, &c, c.text, c.n, c.k, NULL, seen, &tables, &ntables, opt);
+	cand = candidate_ranges(&c, w, &ncand);
+
+	/* The candidate ranges as one text: tokens keep their ids (shifted), one new separator each. */
+	for (size_t i = 0; i < ncand; i++)
+		total += (size_t)(cand[i].to - cand[i].from) + 1;
+	text = xmalloc(total * sizeof(*text));
+	global = xmalloc(total * sizeof(*global));
+	base = (int32_t)ncand + 1 - (int32_t)nfiles - 1; /* token id shift */
+	for (size_t i = 0; i < ncand; i++) {
+		for (int32_t g = cand[i].from; g < cand[i].to; g++) {
+			global[pos] = g;
+			text[pos++] = c.text[g] + base;
+		}
+		global[pos] = -1;
+		text[pos++] = (int32_t)i + 1;
+	}
+	global[pos] = -1;
+	text[pos] = 0;
+	free(cand);
 	free(c.text);
 	c.text = NULL;
+	if (b->r->stats.index_bytes < (size_t)c.n * 16)
+		b->r->stats.index_bytes = (size_t)c.n * 16; /* the candidate search */
+	take_classes(b, &c, text, (int32_t)total, c.k + base, global, seen, &tables, &ntables, opt);
+	free(text);
+	free(global);
 	if (ntables) {
 		/* the exact pass starts from what was reported, not from what the tables screened */
 		memset(seen, 0, ((size_t)c.n / 64 + 1) * sizeof(*seen));
