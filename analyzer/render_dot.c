@@ -36,7 +36,8 @@ struct vedge {
 	int count;      /* original edges */
 	int red;        /* holds an edge inside an SCC */
 	int best;       /* earliest-running scope among them */
-	int mixed_kind; /* kinds differ */
+	const char *kinds[4]; /* distinct edge kinds (interned), first ones */
+	int nkinds;
 };
 
 struct view {
@@ -97,6 +98,22 @@ static char *parent_of(const char *id, char sep)
 {
 	const char *p = strrchr(id, sep);
 	return p && p != id ? xstrndup(id, (size_t)(p - id)) : NULL;
+}
+
+/*
+ * The cluster of a drawn node: its package. A class (manager graphs:
+ * "pkg.module.Class") goes in the package of its module, not in a cluster
+ * of its own module, which would usually hold that one class.
+ */
+static char *node_package(const struct gnode *n)
+{
+	char sep = sep_of(n);
+	char *module = parent_of(n->id, sep), *pkg;
+	if (!module || !n->category || !strcmp(n->category, "module") || sep != '.')
+		return module;
+	pkg = parent_of(module, sep);
+	free(module);
+	return pkg;
 }
 
 static const char *last_component(const char *id, char sep)
@@ -301,18 +318,21 @@ static char *visible_package(const struct view *w, char *pkg, char sep)
 	return NULL;
 }
 
-/* Longest package holding every member of SCC c, or NULL. */
+/*
+ * Longest id prefix (whole components) shared by every member of SCC c, or
+ * NULL: "django" for {django, django.apps}, "a.b" for {a.b.c, a.b.d}.
+ */
 static char *cycle_package(const struct view *w, int c)
 {
 	const struct scc *s = &w->scc.sccs[c];
 	const struct gnode *first = &w->g->nodes[s->nodes[0]];
 	char sep = sep_of(first);
-	char *pkg = parent_of(first->id, sep);
+	char *pkg = xstrdup(first->id);
 	int i;
 	for (i = 1; pkg && i < s->n; i++) {
 		const char *id = w->g->nodes[s->nodes[i]].id;
 		size_t len = strlen(pkg);
-		while (pkg && !(strncmp(id, pkg, len) == 0 && id[len] == sep)) {
+		while (pkg && !(strncmp(id, pkg, len) == 0 && (id[len] == sep || !id[len]))) {
 			char *up = parent_of(pkg, sep);
 			free(pkg);
 			pkg = up;
@@ -330,6 +350,18 @@ static int cmp_vedge(const void *pa, const void *pb)
 	if (a->to != b->to)
 		return a->to < b->to ? -1 : 1;
 	return (a->first > b->first) - (a->first < b->first);
+}
+
+static void add_kind(struct vedge *ve, const char *kind)
+{
+	int i;
+	if (!kind)
+		return;
+	for (i = 0; i < ve->nkinds; i++)
+		if (ve->kinds[i] == kind) /* interned: equal strings, equal pointers */
+			return;
+	if (ve->nkinds < (int)(sizeof(ve->kinds) / sizeof(ve->kinds[0])))
+		ve->kinds[ve->nkinds++] = kind;
 }
 
 static void build_edges(struct view *w)
@@ -364,11 +396,11 @@ static void build_edges(struct view *w)
 			last->red |= all[i].red;
 			if (all[i].best < last->best)
 				last->best = all[i].best;
-			if (g->edges[all[i].first].kind != g->edges[last->first].kind)
-				last->mixed_kind = 1;
+			add_kind(last, g->edges[all[i].first].kind);
 			continue;
 		}
-		w->e[w->ne++] = all[i];
+		w->e[w->ne] = all[i];
+		add_kind(&w->e[w->ne++], g->edges[all[i].first].kind);
 	}
 	free(all);
 }
@@ -425,7 +457,7 @@ static void build_view(struct view *w)
 			w->ncycles++;
 			w->ncycle_nodes += v->count;
 		} else {
-			v->pkg = parent_of(v->kind == V_PACKAGE ? v->key : first->id, sep);
+			v->pkg = v->kind == V_PACKAGE ? parent_of(v->key, sep) : node_package(first);
 			w->npackages += v->kind == V_PACKAGE;
 		}
 	}
@@ -580,16 +612,34 @@ static void write_edge(struct strbuf *sb, const struct view *w, const struct ved
 	struct strbuf label = STRBUF_INIT, tip = STRBUF_INIT;
 	int collapsed = f->kind != V_NODE || t->kind != V_NODE;
 	int builtin = !e->kind || !strcmp(e->kind, "import") || !strcmp(e->kind, "include");
+	int dashed;
 
 	sb_init(&label);
 	sb_init(&tip);
 	if (collapsed && ve->count > 1)
 		sb_addf(&label, "%d", ve->count);
 	if (!builtin) {
-		sb_addf(&label, "%s%s%s", label.len ? " " : "", e->kind, ve->mixed_kind ? "+" : "");
+		int i;
+		for (i = 0; i < ve->nkinds; i++)
+			sb_addf(&label, "%s%s", label.len ? (i ? "," : " ") : "", ve->kinds[i]);
 	}
-	if (ve->best != SCOPE_MODULE)
-		sb_addf(&label, "%s%s", label.len ? " " : "", scope_name((enum import_scope)ve->best));
+	/*
+	 * Imports: dashed when no statement of the pair runs at module load.
+	 * Manager links: dashed when all are runtime links (attribute, field),
+	 * which do not constrain the creation order.
+	 */
+	if (builtin) {
+		dashed = ve->best != SCOPE_MODULE;
+		if (dashed)
+			sb_addf(&label, "%s%s", label.len ? " " : "",
+				scope_name((enum import_scope)ve->best));
+	} else {
+		int i;
+		dashed = ve->nkinds > 0;
+		for (i = 0; i < ve->nkinds; i++)
+			if (strcmp(ve->kinds[i], "attribute") && strcmp(ve->kinds[i], "field"))
+				dashed = 0;
+	}
 	sb_addf(&tip, "%s -> %s: ", w->g->nodes[e->from].id, w->g->nodes[e->to].id);
 	if (e->file)
 		sb_addf(&tip, "%s:%d", e->file, e->line);
@@ -609,9 +659,9 @@ static void write_edge(struct strbuf *sb, const struct view *w, const struct ved
 		add_attr(sb, "xlabel", label.buf);
 	if (ve->red)
 		sb_adds(sb, ", color=\"#d62728\", penwidth=2");
-	else if (ve->best == SCOPE_TYPE_CHECKING)
+	else if (builtin && ve->best == SCOPE_TYPE_CHECKING)
 		sb_adds(sb, ", color=\"#aaaaaa\"");
-	if (ve->best != SCOPE_MODULE)
+	if (dashed)
 		sb_adds(sb, ", style=dashed");
 	if (collapsed && ve->count > 1) {
 		/* Thicker for heavier aggregated links, capped. */

@@ -361,6 +361,53 @@ static void test_deterministic(void **state)
 	graph_free(g2);
 }
 
+static void manager_edge(struct graph *g, const char *from, const char *to, const char *kind)
+{
+	struct gedge e;
+	memset(&e, 0, sizeof(e));
+	e.from = graph_node(g, from, 1);
+	e.to = graph_node(g, to, 1);
+	e.kind = kind;
+	e.file = "m.py";
+	e.line = 5;
+	e.how = "self.algorithm.b";
+	e.scope = SCOPE_FUNCTION;
+	graph_add_edge(g, &e);
+}
+
+static void test_manager_graph(void **state)
+{
+	struct graph *g = graph_new();
+	char *dot, *l;
+	int i;
+	(void)state;
+	manager_edge(g, "app.mgr.a.A", "app.mgr.b.B", "attribute");
+	manager_edge(g, "app.mgr.b.B", "app.mgr.a.A", "ctor_param");
+	manager_edge(g, "app.mgr.b.B", "app.mgr.a.A", "instantiation");
+	for (i = 0; i < g->nnodes; i++) {
+		g->nodes[i].lang = "python";
+		g->nodes[i].category = "manager";
+	}
+	graph_sort(g);
+	dot = render_dot_string(g, NULL, NULL);
+	/* Classes sit in the package of their module; labels are class names. */
+	assert_non_null(strstr(dot, "subgraph \"cluster_app.mgr\""));
+	assert_int_equal(count(dot, "subgraph"), 1);
+	assert_non_null(strstr(dot, "[label=\"A\""));
+	/* Runtime links dashed, creation links solid; kinds as labels; "how" in the tooltip. */
+	l = line_of(dot, "app.mgr.a.A -> app.mgr.b.B: m.py:5 (self.algorithm.b)\"");
+	assert_non_null(strstr(l, "xlabel=\"attribute\""));
+	assert_non_null(strstr(l, "style=dashed"));
+	assert_non_null(strstr(l, "penwidth=2"));
+	free(l);
+	l = line_of(dot, "app.mgr.b.B -> app.mgr.a.A:");
+	assert_non_null(strstr(l, "xlabel=\"ctor_param,instantiation\""));
+	assert_null(strstr(l, "dashed"));
+	free(l);
+	free(dot);
+	graph_free(g);
+}
+
 static void test_empty(void **state)
 {
 	struct graph *g = graph_new();
@@ -386,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_manager_graph),
 		cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
