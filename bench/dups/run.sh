@@ -63,6 +63,13 @@ for spec in $CORPORA; do
 		jt=$T jc=$C jm=$M
 		measure "$W/unravel-$lang.json" "$U" dups . --min-tokens "$MIN" --format json --no-cache -q
 		echo "| unravel dups (cold, --no-cache) | $T | $C | $M |"
+		ut=$T uc=$C um=$M
+		rm -rf "$W/cache-$lang"
+		"$U" dups . --min-tokens "$MIN" --format json -q --cache-dir "$W/cache-$lang" >/dev/null 2>&1
+		measure "$W/unravel-warm.json" "$U" dups . --min-tokens "$MIN" --format json -q \
+			--cache-dir "$W/cache-$lang"
+		echo "| unravel dups (warm facts cache) | $T | $C | $M |"
+		T=$ut C=$uc M=$um
 		echo
 		echo "unravel: $(awk "BEGIN{printf \"%.1f\", $jt / $T}")x faster (wall), $(awk "BEGIN{printf \"%.1f\", $jc / $C}")x less CPU, $(awk "BEGIN{printf \"%.1f\", $jm / $M}")x less memory."
 		"$U" dups . --min-tokens "$MIN" --format json --no-cache -q -v 2>&1 >/dev/null | grep 'dups:' || true

@@ -439,6 +439,45 @@ static void test_deterministic_and_empty(void **state)
 }
 
 
+/* Exactly min_tokens long, and whole files of exactly min_tokens tokens: the window edges. */
+static void test_threshold_edges(void **state)
+{
+	char *body = seq(81, 50, ""), *n1 = seq(82, 7, ""), *n2 = seq(83, 9, "");
+	const char *pa[] = {n1, body, n2}, *pb[] = {n2, body, n1}, *pc[] = {body}, *pd[] = {body};
+	struct file_facts *files[2];
+	struct dup_options opt;
+	struct dup_result r;
+	(void)state;
+
+	files[0] = mk("a.py", pa, 3);
+	files[1] = mk("b.py", pb, 3);
+	clones_only(&opt);
+	dups_find(&r, files, 2, &opt);
+	assert_int_equal(r.ngroups, 1);
+	assert_true(r.groups[0].tokens >= 50 && r.groups[0].tokens < 53);
+	dups_release(&r);
+	opt.min_tokens = 60;
+	dups_find(&r, files, 2, &opt);
+	assert_int_equal(r.ngroups, 0);
+	dups_release(&r);
+	free_all(files, 2);
+
+	files[0] = mk("c.py", pc, 1);
+	files[1] = mk("d.py", pd, 1);
+	opt.min_tokens = 50;
+	dups_find(&r, files, 2, &opt);
+	assert_int_equal(r.ngroups, 1);
+	assert_int_equal(r.groups[0].tokens, 50);
+	assert_int_equal(r.groups[0].members[0].tok_start, 0);
+	dups_release(&r);
+	opt.min_tokens = 51;
+	dups_find(&r, files, 2, &opt);
+	assert_int_equal(r.ngroups, 0);
+	dups_release(&r);
+	free_all(files, 2);
+	free(body), free(n1), free(n2);
+}
+
 /* ------------------------------------------------------------------ */
 /* Families                                                            */
 
@@ -608,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_table_copied),
 		cmocka_unit_test(test_allowed),
 		cmocka_unit_test(test_deterministic_and_empty),
+		cmocka_unit_test(test_threshold_edges),
 		cmocka_unit_test(test_family_of_three),
 		cmocka_unit_test(test_family_boilerplate),
 	};
