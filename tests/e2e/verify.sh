@@ -5,34 +5,11 @@
 # and `expected_exit` (default 0); the command runs in the case folder.
 set -u
 : "${UNRAVEL:?}" "${ROOT:?}"
-fail=0 n=0
+. "$ROOT/tests/golden.sh"
+fail=0
+golden_run verify "verify" "input --no-cache" || fail=1
 out=$(mktemp) err=$(mktemp) tmp=$(mktemp -d)
 trap 'rm -rf "$out" "$err" "$tmp"' EXIT
-for dir in "$ROOT"/tests/golden/verify/*/; do
-	case=$(basename "$dir")
-	n=$((n + 1))
-	args="input --no-cache"
-	[ -f "$dir/args" ] && args=$(cat "$dir/args")
-	want_exit=0
-	[ -f "$dir/expected_exit" ] && want_exit=$(cat "$dir/expected_exit")
-	# shellcheck disable=SC2086
-	(cd "$dir" && "$UNRAVEL" verify $args) >"$out" 2>"$err"
-	rc=$?
-	if [ "$rc" != "$want_exit" ]; then
-		echo "FAIL $case: exit $rc, expected $want_exit"; cat "$err"; fail=1; continue
-	fi
-	if ! cmp -s "$out" "$dir/expected"; then
-		echo "FAIL $case: stdout differs"; diff -u "$dir/expected" "$out" | head -60; fail=1
-	fi
-	if [ -f "$dir/expected_stderr" ]; then
-		if ! cmp -s "$err" "$dir/expected_stderr"; then
-			echo "FAIL $case: stderr differs"; diff -u "$dir/expected_stderr" "$err"; fail=1
-		fi
-	elif [ -s "$err" ]; then
-		echo "FAIL $case: unexpected stderr"; cat "$err"; fail=1
-	fi
-done
-echo "$n verify cases"
 
 # SARIF: valid against the schema, one result per finding, rule ids declared.
 cp -r "$ROOT/tests/golden/verify/cycles/input" "$tmp/proj"
