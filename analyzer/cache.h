@@ -11,7 +11,9 @@
  *
  * Where: --cache-dir DIR; else `.unravel-cache/` in the first scanned root
  * (the folder of the first PATH, or the folder holding it when it is a
- * file) when that folder is writable; else
+ * file) when a cache is already there, or when that folder is under the
+ * current directory and writable (scanning /usr/lib or a neighbour's
+ * checkout leaves nothing there); else
  * $XDG_CACHE_HOME/unravel/<hash of the root's real path> (~/.cache when
  * XDG_CACHE_HOME is unset). The folder gets a `.gitignore` of `*` and a
  * CACHEDIR.TAG so it is never committed or backed up.
