@@ -133,7 +133,7 @@ if want c; then
 		aptopts="-o Dir::Etc::SourceList=$src/apt/sources.list -o Dir::Etc::SourceParts=- -o Dir::State::Lists=$src/apt/lists -o Dir::Cache=$src/apt/cache"
 		if (cd "$src" && apt-get $aptopts update -qq && apt-get $aptopts source --download-only -qq curl) >/dev/null 2>&1 &&
 			(cd "$src" && dpkg-source -x --skip-patches curl_*.dsc tree) >/dev/null 2>&1 &&
-			cmake -S "$src/tree" -B "$src/build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCURL_USE_OPENSSL=OFF \
+			cmake -S "$src/tree" -B "$src/build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DBUILD_TESTING=OFF -DCURL_USE_OPENSSL=OFF \
 				-DCURL_ENABLE_SSL=OFF -DUSE_LIBIDN2=OFF -DCURL_USE_LIBPSL=OFF -DCURL_USE_LIBSSH2=OFF \
 				-DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=OFF >/dev/null 2>&1; then
 			:

@@ -7,6 +7,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Every cycle of report k into g->cur, with its members and the masked
+ * edges inside it: the edges are bucketed by SCC in one pass, so this is
+ * linear in the graph however many cycles there are.
+ */
+static void add_report(struct cycle_gate *g, int k)
+{
+	const struct cycle_report *r = g->reps[k];
+	const struct graph *gr = r->g;
+	int *start = xcalloc((size_t)r->set.n + 2, sizeof(int)), *bucket;
+	const char **ids = NULL, **from, **to;
+	int maxn = 1;
+
+	for (int e = 0; e < gr->nedges; e++) {
+		int c = r->set.comp[gr->edges[e].from];
+		if ((!r->mask || r->mask[e]) && c >= 0 && c == r->set.comp[gr->edges[e].to])
+			start[c + 2]++;
+	}
+	for (int c = 0; c < r->set.n; c++)
+		start[c + 2] += start[c + 1];
+	bucket = xcalloc((size_t)start[r->set.n + 1] + 1, sizeof(int));
+	for (int e = 0; e < gr->nedges; e++) {
+		int c = r->set.comp[gr->edges[e].from];
+		if ((!r->mask || r->mask[e]) && c >= 0 && c == r->set.comp[gr->edges[e].to])
+			bucket[start[c + 1]++] = e;
+	}
+	for (int c = 0; c < r->set.n; c++) {
+		if (r->set.sccs[c].n > maxn)
+			maxn = r->set.sccs[c].n;
+		if (start[c + 1] - start[c] > maxn)
+			maxn = start[c + 1] - start[c];
+	}
+	ids = xcalloc((size_t)maxn, sizeof(*ids));
+	from = xcalloc((size_t)maxn, sizeof(*from));
+	to = xcalloc((size_t)maxn, sizeof(*to));
+	for (int i = 0; i < r->n; i++) {
+		int c = r->items[i].scc, ne = 0;
+		const struct scc *sc = &r->set.sccs[c];
+		for (int m = 0; m < sc->n; m++)
+			ids[m] = gr->nodes[sc->nodes[m]].id;
+		for (int x = start[c]; x < start[c + 1]; x++, ne++) {
+			from[ne] = gr->nodes[gr->edges[bucket[x]].from].id;
+			to[ne] = gr->nodes[gr->edges[bucket[x]].to].id;
+		}
+		g->rep_of[g->cur.n] = k;
+		g->item_of[g->cur.n] = i;
+		baseline_add(&g->cur, r->graph_kind, ids, sc->n, from, to, ne);
+	}
+	free(ids);
+	free(from);
+	free(to);
+	free(bucket);
+	free(start);
+}
+
 int cycle_gate_init(struct cycle_gate *g, const struct cycle_report *const *reps, int nreps,
 		    const char *baseline_file)
 {
@@ -21,13 +76,7 @@ int cycle_gate_init(struct cycle_gate *g, const struct cycle_report *const *reps
 	g->rep_of = xcalloc((size_t)n + 1, sizeof(int));
 	g->item_of = xcalloc((size_t)n + 1, sizeof(int));
 	for (int k = 0; k < nreps; k++)
-		for (int i = 0; i < reps[k]->n; i++) {
-			const struct cycle_report *r = reps[k];
-			g->rep_of[g->cur.n] = k;
-			g->item_of[g->cur.n] = i;
-			baseline_add_scc(&g->cur, r->graph_kind, r->g, r->mask,
-					 &r->set.sccs[r->items[i].scc]);
-		}
+		add_report(g, k);
 	if (!baseline_file)
 		return 0;
 	g->file = baseline_file;
