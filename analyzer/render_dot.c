@@ -147,7 +147,8 @@ static int in_big_scc(const struct view *w, int node)
 
 static int is_expanded(const struct view *w, const char *prefix)
 {
-	return bsearch(&prefix, w->expanded, (size_t)w->nexpanded, sizeof(char *), cmp_strp) != NULL;
+	return w->nexpanded &&
+	       bsearch(&prefix, w->expanded, (size_t)w->nexpanded, sizeof(char *), cmp_strp) != NULL;
 }
 
 static char *group_key(const struct view *w, int node)
@@ -802,6 +803,27 @@ int render_dot(FILE *f, const struct graph *g, const struct dot_options *opt, ch
 	return rc;
 }
 
+/*
+ * One graphviz context for the whole process: the pango text-size plugin
+ * keeps font data across contexts, and a second context after
+ * gvFreeContext() reads freed memory (ASan, graphviz 2.42 on Debian 12);
+ * the HTML report lays out one graph per cycle. Freed at exit.
+ */
+static GVC_t *svg_gvc;
+
+static void svg_context_free(void)
+{
+	gvFreeContext(svg_gvc);
+	svg_gvc = NULL;
+}
+
+static GVC_t *svg_context(void)
+{
+	if (!svg_gvc && (svg_gvc = gvContext()) != NULL)
+		atexit(svg_context_free);
+	return svg_gvc;
+}
+
 int render_svg(FILE *f, const struct graph *g, const struct dot_options *opt, char **note)
 {
 	char *text = render_dot_string(g, opt, note);
@@ -811,7 +833,7 @@ int render_svg(FILE *f, const struct graph *g, const struct dot_options *opt, ch
 
 	/* Only errors from graphviz, not its layout warnings. */
 	agseterr(AGERR);
-	gvc = gvContext();
+	gvc = svg_context();
 	if (!gvc) {
 		free(text);
 		return error("cannot start graphviz");
@@ -831,7 +853,6 @@ int render_svg(FILE *f, const struct graph *g, const struct dot_options *opt, ch
 		}
 		agclose(ag);
 	}
-	gvFreeContext(gvc);
 	free(text);
 	return rc;
 }
