@@ -933,6 +933,14 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 #define FAMILY_SHINGLE 4      /* tokens per shingle */
 #define FAMILY_MAX_VARYING 8  /* parameters listed per family */
 #define FAMILY_MAX_ALIGN 2000000 /* cells of one alignment table (4 bytes each) */
+#define FAMILY_ALIGN_BUDGET 64000000 /* cells of all the alignments of one family */
+#define FAMILY_MAX_VARYING_MEMBERS 256 /* larger families get no varying tokens */
+/*
+ * In a name bucket sorted by size, each function is compared with this many
+ * next ones at most: a bucket of thousands (get_* in a large project) stays
+ * linear, at the price of missing pairs that far apart in size order.
+ */
+#define FAMILY_MAX_NEIGHBOURS 400
 /*
  * Bodies with the same shape can be unrelated (return self._a.get(b) and
  * return self._c.find(d)): members must also share this much of their
@@ -1006,27 +1014,12 @@ struct keyed {
 	uint32_t cand;
 };
 
-struct edge {
-	uint32_t a, b;
-	int sim; /* percent */
-};
-
 static int cmp_keyed(const void *a, const void *b)
 {
 	const struct keyed *x = a, *y = b;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return (x->cand > y->cand) - (x->cand < y->cand);
-}
-
-static int cmp_edge(const void *a, const void *b)
-{
-	const struct edge *x = a, *y = b;
-	if (x->sim != y->sim)
-		return x->sim > y->sim ? -1 : 1;
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	return (x->b > y->b) - (x->b < y->b);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -1535,10 +1528,20 @@ static void family_varying(struct builder *b, struct dup_group *g, struct file_f
 	uint32_t (*tuples)[2] = NULL; /* first position, hash of the tuple */
 	size_t alloc_tuples = 0;
 
+	if (nm > FAMILY_MAX_VARYING_MEMBERS)
+		return;
 	for (size_t i = 1; i < nm; i++)
 		if (g->members[i].tok_end - g->members[i].tok_start >
 		    g->members[rep].tok_end - g->members[rep].tok_start)
 			rep = i;
+	{
+		uint64_t cells = 0;
+		for (size_t i = 0; i < nm; i++)
+			cells += (uint64_t)(g->members[rep].tok_end - g->members[rep].tok_start + 1) *
+				 (g->members[i].tok_end - g->members[i].tok_start + 1);
+		if (cells > FAMILY_ALIGN_BUDGET)
+			return;
+	}
 	rf = files[g->members[rep].file];
 	rt = rf->tokens + g->members[rep].tok_start;
 	rn = g->members[rep].tok_end - g->members[rep].tok_start;
@@ -1627,6 +1630,16 @@ out:
 
 /* --- grouping ---------------------------------------------------------------- */
 
+struct member_idx {
+	struct dup_member m;
+	uint32_t idx;
+};
+
+static int cmp_member_idx(const void *a, const void *b)
+{
+	return cmp_member(&((const struct member_idx *)a)->m, &((const struct member_idx *)b)->m);
+}
+
 static void emit_family(struct builder *b, struct file_facts *const *files, size_t nfiles,
 			const struct cand *cands, uint32_t *idx, size_t n, int sim,
 			struct import_index *ix, struct srcfile *cache, const struct dup_options *opt)
@@ -1637,18 +1650,28 @@ static void emit_family(struct builder *b, struct file_facts *const *files, size
 	struct strbuf fp = STRBUF_INIT;
 	int maxlines = 0;
 
+	struct member_idx *mi = xmalloc(n * sizeof(*mi));
+
 	(void)nfiles;
 	for (size_t i = 0; i < n; i++) {
 		const struct cand *cd = &cands[idx[i]];
-		m[i].file = cd->file;
-		m[i].path = files[cd->file]->path;
-		m[i].start_line = cd->fn->line;
-		m[i].end_line = cd->fn->end_line;
-		m[i].function = cd->fn->name;
-		m[i].tok_start = cd->fn->tok_start;
-		m[i].tok_end = cd->fn->tok_end;
+		mi[i].m.file = cd->file;
+		mi[i].m.path = files[cd->file]->path;
+		mi[i].m.start_line = cd->fn->line;
+		mi[i].m.end_line = cd->fn->end_line;
+		mi[i].m.function = cd->fn->name;
+		mi[i].m.tok_start = cd->fn->tok_start;
+		mi[i].m.tok_end = cd->fn->tok_end;
+		mi[i].m.allowed = 0;
+		mi[i].idx = idx[i];
 	}
-	qsort(m, n, sizeof(*m), cmp_member);
+	/* members sorted by location; idx follows them (for the name and the home) */
+	qsort(mi, n, sizeof(*mi), cmp_member_idx);
+	for (size_t i = 0; i < n; i++) {
+		m[i] = mi[i].m;
+		idx[i] = mi[i].idx;
+	}
+	free(mi);
 	for (size_t i = 0; i < n; i++) {
 		int lines = m[i].end_line - m[i].start_line + 1;
 		total += m[i].tok_end - m[i].tok_start;
@@ -1666,16 +1689,6 @@ static void emit_family(struct builder *b, struct file_facts *const *files, size
 	g->removable = total - g->tokens;
 	g->members = m;
 	g->nmembers = n;
-	/* idx follows cands order; re-sort it like the members for the name and home */
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = i; k < n; k++)
-			if (cands[idx[k]].fn->tok_start == m[i].tok_start &&
-			    cands[idx[k]].file == m[i].file) {
-				uint32_t tmp = idx[i];
-				idx[i] = idx[k];
-				idx[k] = tmp;
-				break;
-			}
 	g->name = family_name(b->r->arena, cands, idx, n);
 	sb_init(&fp);
 	for (size_t i = 0; i < n; i++) {
@@ -1701,9 +1714,9 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 {
 	struct cand *cands = NULL;
 	struct keyed *keyed = NULL;
-	struct edge *edges = NULL;
-	size_t ncand = 0, alloc_cand = 0, nkeyed = 0, alloc_keyed = 0, nedges = 0, alloc_edges = 0;
-	size_t *parent, *bucket = NULL, alloc_bucket = 0;
+	size_t ncand = 0, alloc_cand = 0, nkeyed = 0, alloc_keyed = 0, ra, rb;
+	size_t *parent, *bucket = NULL, alloc_bucket = 0, alloc_bysize = 0;
+	struct keyed *bysize = NULL;
 	int *minsim;
 	int t = opt->min_similarity;
 	struct import_index ix;
@@ -1741,62 +1754,60 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	if (nkeyed)
 		qsort(keyed, nkeyed, sizeof(*keyed), cmp_keyed);
 
-	/* Compare within each name bucket; Jaccard >= t needs sizes within a factor t. */
-	for (size_t i = 0; i < nkeyed;) {
-		size_t j = i, nb = 0;
-		while (j < nkeyed && keyed[j].key == keyed[i].key)
-			j++;
-		ALLOC_GROW(bucket, j - i, alloc_bucket);
-		for (size_t k = i; k < j; k++)
-			bucket[nb++] = keyed[k].cand;
-		for (size_t x = 1; x < nb; x++) { /* insertion sort by shingle count */
-			size_t v = bucket[x], y = x;
-			while (y > 0 && cands[bucket[y - 1]].nshingles > cands[v].nshingles) {
-				bucket[y] = bucket[y - 1];
-				y--;
-			}
-			bucket[y] = v;
-		}
-		for (size_t x = 0; x < nb; x++)
-			for (size_t y = x + 1; y < nb; y++) {
-				const struct cand *cx = &cands[bucket[x]], *cy = &cands[bucket[y]];
-				int sim;
-				if ((uint64_t)cx->nshingles * 100 < (uint64_t)cy->nshingles * (uint64_t)t)
-					break;
-				if (cx->file == cy->file && !strcmp(cx->fn->name, cy->fn->name))
-					continue; /* one function defined twice (platform alternatives) */
-				sim = jaccard(cx->shingles, cx->nshingles, cy->shingles, cy->nshingles);
-				if (sim < t || jaccard(cx->vocab, cx->nvocab, cy->vocab, cy->nvocab) <
-						       FAMILY_MIN_VOCAB)
-					continue;
-				ALLOC_GROW(edges, nedges + 1, alloc_edges);
-				edges[nedges++] = (struct edge){
-					(uint32_t)(bucket[x] < bucket[y] ? bucket[x] : bucket[y]),
-					(uint32_t)(bucket[x] < bucket[y] ? bucket[y] : bucket[x]), sim};
-			}
-		i = j;
-	}
-	free(bucket);
-	free(keyed);
-
-	/* Kruskal: strongest links first; a family's similarity is its weakest link. */
-	if (nedges)
-		qsort(edges, nedges, sizeof(*edges), cmp_edge);
 	parent = xmalloc((ncand ? ncand : 1) * sizeof(*parent));
 	minsim = xmalloc((ncand ? ncand : 1) * sizeof(*minsim));
 	for (size_t i = 0; i < ncand; i++) {
 		parent[i] = i;
 		minsim[i] = 100;
 	}
-	for (size_t e = 0; e < nedges; e++) {
-		size_t ra = uf_find(parent, edges[e].a), rb = uf_find(parent, edges[e].b);
-		if (ra == rb)
-			continue;
-		parent[rb] = ra;
-		minsim[ra] = edges[e].sim < minsim[ra] ? edges[e].sim : minsim[ra];
-		minsim[ra] = minsim[rb] < minsim[ra] ? minsim[rb] : minsim[ra];
+	/*
+	 * Compare within each name bucket (Jaccard >= t needs sizes within a
+	 * factor t) and join similar functions at once (single linkage); a pair
+	 * already in one family is not measured. A family's similarity is the
+	 * weakest of the links that joined it.
+	 */
+	for (size_t i = 0; i < nkeyed;) {
+		size_t j = i, nb = 0;
+		while (j < nkeyed && keyed[j].key == keyed[i].key)
+			j++;
+		ALLOC_GROW(bucket, j - i, alloc_bucket);
+		ALLOC_GROW(bysize, j - i, alloc_bysize);
+		for (size_t k = i; k < j; k++)
+			bysize[k - i] = (struct keyed){cands[keyed[k].cand].nshingles, keyed[k].cand};
+		if (j - i > 1)
+			qsort(bysize, j - i, sizeof(*bysize), cmp_keyed); /* by shingle count */
+		for (size_t k = i; k < j; k++)
+			bucket[nb++] = bysize[k - i].cand;
+		for (size_t x = 0; x < nb; x++)
+			for (size_t y = x + 1; y < nb && y <= x + FAMILY_MAX_NEIGHBOURS; y++) {
+				const struct cand *cx = &cands[bucket[x]], *cy = &cands[bucket[y]];
+				int sim;
+				if ((uint64_t)cx->nshingles * 100 < (uint64_t)cy->nshingles * (uint64_t)t)
+					break;
+				if (cx->file == cy->file && !strcmp(cx->fn->name, cy->fn->name))
+					continue; /* one function defined twice (platform alternatives) */
+				ra = uf_find(parent, bucket[x]);
+				rb = uf_find(parent, bucket[y]);
+				if (ra == rb)
+					continue; /* already one family: no need to measure */
+				sim = jaccard(cx->shingles, cx->nshingles, cy->shingles, cy->nshingles);
+				if (sim < t || jaccard(cx->vocab, cx->nvocab, cy->vocab, cy->nvocab) <
+						       FAMILY_MIN_VOCAB)
+					continue;
+				if (ra > rb) { /* the smaller index is the root: deterministic */
+					size_t tmp = ra;
+					ra = rb;
+					rb = tmp;
+				}
+				parent[rb] = ra;
+				minsim[ra] = sim < minsim[ra] ? sim : minsim[ra];
+				minsim[ra] = minsim[rb] < minsim[ra] ? minsim[rb] : minsim[ra];
+			}
+		i = j;
 	}
-	free(edges);
+	free(bucket);
+	free(bysize);
+	free(keyed);
 
 	import_index_build(&ix, files, nfiles);
 	cache = xcalloc(nfiles ? nfiles : 1, sizeof(*cache));

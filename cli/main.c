@@ -18,8 +18,22 @@ const struct command cmd_table[] = {
 	 "unravel cycles [PATH...] --kind imports|managers|all [--format text|json|sarif] "
 	 "[--baseline FILE] [--write-baseline FILE] [--all-cycles [--max N]]",
 	 "strongly connected components, shortest cycles and suggested cuts", NULL},
-	{"dups", cmd_dups, "unravel dups [PATH...] [--min-tokens N] [--format text|json|sarif]",
-	 "duplicate code: token clones and helper families (phase 1.3 and 8)", NULL},
+	{"dups", cmd_dups,
+	 "unravel dups [PATH...] [--min-tokens N] [--min-lines N] [--max-groups N] "
+	 "[--format text|json|sarif] [-o FILE]",
+	 "duplicate code: token clones and helper families (phase 1.3 and 8)",
+	 "Clones: code repeated at least --min-tokens tokens long (default 50; comments,\n"
+	 "whitespace and docstrings do not count), type 1 when identical, type 2 when\n"
+	 "names or literals differ. Families: functions whose names share a stem\n"
+	 "(calculate_position_size in three modules; get_vix_data, get_market_data) and\n"
+	 "whose bodies are similar, with a suggested home and the tokens that vary.\n"
+	 "--min-lines N drops groups shorter than N lines; exit 1 only when more than\n"
+	 "--max-groups N (default 0) groups are not allowed.\n"
+	 "Settings in [unravel:dups]: min_tokens, min_lines, max_groups, min_similarity\n"
+	 "(percent, default 75), families (true/false), allow (names or globs of functions\n"
+	 "or paths whose duplicates are justified). A `# unravel: allow-duplicate` or\n"
+	 "`/* unravel: allow-duplicate */` comment on or just above a copy justifies it.\n"
+	 "Allowed groups are still listed (JSON \"allowed\": true) but do not fail.\n"},
 	{"verify", cmd_verify, "unravel verify [PATH...] [--format text|json|sarif]",
 	 "zero-tolerance gate: placeholders, unresolved imports, cycles (phase 10)", NULL},
 	{"gen", cmd_gen,
