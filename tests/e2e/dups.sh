@@ -6,32 +6,7 @@
 # runs in the case folder, so paths read input/...
 set -u
 : "${UNRAVEL:?}" "${ROOT:?}"
-fail=0 n=0
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-for dir in "$ROOT"/tests/golden/dups/*/; do
-	case=$(basename "$dir")
-	n=$((n + 1))
-	args="input --format json --no-cache"
-	[ -f "$dir/args" ] && args=$(cat "$dir/args")
-	want_exit=0
-	[ -f "$dir/expected_exit" ] && want_exit=$(cat "$dir/expected_exit")
-	# shellcheck disable=SC2086
-	(cd "$dir" && "$UNRAVEL" dups $args) >"$out" 2>"$err"
-	rc=$?
-	if [ "$rc" != "$want_exit" ]; then
-		echo "FAIL $case: exit $rc, expected $want_exit"; cat "$err"; fail=1; continue
-	fi
-	if ! cmp -s "$out" "$dir/expected"; then
-		echo "FAIL $case: stdout differs"; diff -u "$dir/expected" "$out" | head -60; fail=1
-	fi
-	if [ -f "$dir/expected_stderr" ]; then
-		if ! cmp -s "$err" "$dir/expected_stderr"; then
-			echo "FAIL $case: stderr differs"; diff -u "$dir/expected_stderr" "$err"; fail=1
-		fi
-	elif [ -s "$err" ]; then
-		echo "FAIL $case: unexpected stderr"; cat "$err"; fail=1
-	fi
-done
-echo "$n dups cases"
+. "$ROOT/tests/golden.sh"
+fail=0
+golden_run dups "dups" "input --format json --no-cache" || fail=1
 exit $fail
