@@ -282,7 +282,8 @@ static void choose_expansion(struct view *w, int threshold)
 		}
 		free_keyed(k, n);
 		/* Cheapest expansions first (ties by id): as many packages open as fit. */
-		qsort(cand, (size_t)ncand, sizeof(*cand), cmp_cost);
+		if (ncand) /* qsort wants a valid pointer even for 0 items (UBSan) */
+			qsort(cand, (size_t)ncand, sizeof(*cand), cmp_cost);
 		for (i = 0; i < ncand; i++) {
 			if (cur + cand[i].node <= threshold) {
 				cur += cand[i].node;
@@ -298,9 +299,9 @@ static void choose_expansion(struct view *w, int threshold)
 			w->expanded[w->nexpanded++] = add[i];
 		}
 		free(add);
-		qsort(w->expanded, (size_t)w->nexpanded, sizeof(char *), cmp_strp);
 		if (!nadd)
 			break;
+		qsort(w->expanded, (size_t)w->nexpanded, sizeof(char *), cmp_strp);
 	}
 }
 

@@ -70,7 +70,8 @@ int render_dot(FILE *f, const struct graph *g, const struct dot_options *opt, ch
 /*
  * Same drawing, laid out with libgvc's "dot" engine and written to f as
  * SVG (starts with "<?xml"). Returns 0, or -1 after error() when graphviz
- * cannot lay out or render the graph, or on a write error.
+ * cannot lay out or render the graph, or on a write error. Uses one
+ * graphviz context for the life of the process: not thread-safe.
  */
 int render_svg(FILE *f, const struct graph *g, const struct dot_options *opt, char **note);
 
