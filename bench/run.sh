@@ -6,7 +6,7 @@
 # (and prints it). Not part of `make test`.
 #
 #   BENCH_RUNS=N        repetitions per timing, the best is kept (default 3)
-#   BENCH_ONLY=LIST     sections to run: python synth c dups (default: all)
+#   BENCH_ONLY=LIST     sections to run: python synth c dups (default: all; dups runs bench/dups/run.sh)
 #   BENCH_SIZES=LIST    synthetic sizes (default: 10000 50000 65000 100000)
 #   BENCH_PYLINT=0      skip pylint (minutes on the standard library)
 #
@@ -173,30 +173,12 @@ EOF
 fi
 
 if want dups; then
-	# jscpd, pinned, installed here only (never a product dependency).
-	node=$W/node
-	if [ ! -x "$node/node_modules/.bin/jscpd" ]; then
-		mkdir -p "$node" && (cd "$node" && npm init -y >/dev/null && npm i -E jscpd@5.3.2 >/dev/null 2>&1)
-	fi
-	if [ -x "$node/node_modules/.bin/jscpd" ]; then
-		header "## Duplicate code: $STDLIB (min 50 tokens)"
-		# Both from the corpus folder on "." so the paths agree (bench/dups/recall.py).
-		cd "$STDLIB"
-		measure jscpd "$node/node_modules/.bin/jscpd" --min-tokens 50 --format python --reporters json \
-			--output "$W/jscpd" --silent .
-		jt=$T
-		row "jscpd@5.3.2 --min-tokens 50" "$T" "$C" "$M" "1.0"
-		measure dups "$U" dups . --min-tokens 50 --format json --no-cache -q
-		cp "$W/last.out" "$W/dups.json"
-		row "unravel dups --min-tokens 50 (cold)" "$T" "$C" "$M" "$(ratio "$jt" "$T") x faster"
-		say ""
-		python3 "$ROOT/bench/dups/recall.py" "$W/jscpd/jscpd-report.json" "$W/dups.json" . 50 2>&1 |
-			sed 's/^/    /' | tee -a "$RES"
-		cd "$ROOT"
-	else
-		say ""
-		say "## Duplicate code: skipped (npm could not install jscpd@5.3.2)"
-	fi
+	# Duplicate code beside jscpd has its own script and results (bench/dups/).
+	bench/dups/run.sh >/dev/null 2>&1 || echo "bench: bench/dups/run.sh failed" >&2
+	say ""
+	say "## Duplicate code"
+	say ""
+	say "unravel dups beside jscpd 5.3.2: see bench/dups/RESULTS.md (written by bench/dups/run.sh)."
 fi
 
 {
