@@ -260,9 +260,11 @@ void cycle_gate_print_text(FILE *f, const struct cycle_gate *g)
 
 void cycle_gate_json(json_t *doc, const struct cycle_gate *g)
 {
-	json_t *news = json_array(), *gone = json_array();
+	json_t *news, *gone;
 	if (!g->file)
 		return;
+	news = json_array();
+	gone = json_array();
 	for (int k = 0; k < g->cur.n; k++) {
 		json_t *o;
 		if (!baseline_state_fails(g->diff.state[k]))
