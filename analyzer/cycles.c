@@ -298,3 +298,60 @@ void cycles_print_text(FILE *f, const struct cycle_report *r)
 		fputc('\n', f);
 	}
 }
+
+/* Run Johnson's enumeration and hand each cycle to fn. Returns truncated. */
+static int each_cycle(const struct cycle_report *r, int max,
+		      void (*fn)(const struct cycle_report *, const int *, int, void *), void *arg)
+{
+	int **cyc = NULL, *lens = NULL, truncated = 0;
+	int n = graph_all_cycles(r->g, r->mask, max, &cyc, &lens, &truncated);
+	for (int i = 0; i < n; i++)
+		fn(r, cyc[i], lens[i], arg);
+	graph_cycles_release(cyc, lens, n);
+	return truncated;
+}
+
+static void add_cycle_json(const struct cycle_report *r, const int *cyc, int len, void *arg)
+{
+	json_t *o = json_object(), *ids = json_array(), *edges = json_array();
+	for (int k = 0; k < len; k++) {
+		json_array_append_new(ids, json_string(r->g->nodes[r->g->edges[cyc[k]].from].id));
+		json_array_append_new(edges, edge_json(r->g, cyc[k]));
+	}
+	if (len)
+		json_array_append_new(ids, json_string(r->g->nodes[r->g->edges[cyc[0]].from].id));
+	json_object_set_new(o, "graph", json_string(r->graph_kind));
+	json_object_set_new(o, "cycle", ids);
+	json_object_set_new(o, "edges", edges);
+	json_array_append_new(arg, o);
+}
+
+void cycles_all_json(const struct cycle_report *r, int max, json_t *arr, int *truncated)
+{
+	if (each_cycle(r, max, add_cycle_json, arr))
+		*truncated = 1;
+}
+
+struct print_ctx {
+	FILE *f;
+	int n;
+};
+
+static void print_cycle(const struct cycle_report *r, const int *cyc, int len, void *arg)
+{
+	struct print_ctx *pc = arg;
+	fprintf(pc->f, "  %d. ", ++pc->n);
+	for (int k = 0; k < len; k++)
+		fprintf(pc->f, "%s -> ", r->g->nodes[r->g->edges[cyc[k]].from].id);
+	fprintf(pc->f, "%s\n", len ? r->g->nodes[r->g->edges[cyc[0]].from].id : "");
+	print_chain(pc->f, r->g, cyc, len);
+}
+
+void cycles_print_all(FILE *f, const struct cycle_report *r, int max)
+{
+	struct print_ctx pc = {f, 0};
+	fprintf(f, "all elementary %s cycles:\n", r->graph_kind);
+	if (each_cycle(r, max, print_cycle, &pc))
+		fprintf(f, "  (stopped at --max %d; there are more)\n", max);
+	fputc('\n', f);
+}

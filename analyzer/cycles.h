@@ -59,6 +59,15 @@ const char *cycles_label(const struct cycle_report *r, int i);
 json_t *edge_json(const struct graph *g, int e);
 json_t *cycles_scc_json(const struct cycle_report *r, int i);
 
+/*
+ * --all-cycles: the elementary cycles of the report's masked graph (at most
+ * max, shortest first). JSON: one object per cycle {"graph", "cycle", "edges"}
+ * appended to arr; text: one chain per cycle with file:line of each step.
+ * *truncated is set when more cycles exist than max.
+ */
+void cycles_all_json(const struct cycle_report *r, int max, json_t *arr, int *truncated);
+void cycles_print_all(FILE *f, const struct cycle_report *r, int max);
+
 /* Text report: one block per SCC (stable order). */
 void cycles_print_text(FILE *f, const struct cycle_report *r);
 

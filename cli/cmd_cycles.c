@@ -85,6 +85,14 @@ int cmd_cycles(struct options *o)
 			for (int k = 0; k < reps[i].n; k++)
 				json_array_append_new(sccs, cycles_scc_json(&reps[i], k));
 		json_object_set_new(doc, "sccs", sccs);
+		if (o->all_cycles) {
+			json_t *all = json_array();
+			int truncated = 0;
+			for (int i = 0; i < nreps; i++)
+				cycles_all_json(&reps[i], o->max_cycles, all, &truncated);
+			json_object_set_new(doc, "all_cycles", all);
+			json_object_set_new(doc, "all_cycles_truncated", json_boolean(truncated));
+		}
 		cycle_gate_json(doc, &gate);
 		json_emit(doc, out);
 	} else if (format_is(o, "sarif")) {
@@ -94,6 +102,8 @@ int cmd_cycles(struct options *o)
 	} else {
 		for (int i = 0; i < nreps; i++)
 			cycles_print_text(out, &reps[i]);
+		for (int i = 0; o->all_cycles && i < nreps; i++)
+			cycles_print_all(out, &reps[i], o->max_cycles);
 		if (!total)
 			fprintf(out, "no %s cycles\n", !strcmp(kind, "all") ? "import or manager" :
 						 !strcmp(kind, "imports") ? "import" : "manager");
