@@ -161,14 +161,11 @@ char *cache_file_path(const struct scan_options *opt)
 static uint64_t identity_key(const struct scan_options *opt)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
 	uint64_t h;
 
 	sb_init(&sb);
 	sb_addf(&sb, "unravel %s format %u\n", UNRAVEL_VERSION, CACHE_FORMAT);
-	if (stat("/proc/self/exe", &st) == 0)
-		sb_addf(&sb, "exe %llu %lld.%09ld %llu\n", (unsigned long long)st.st_size,
-			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+	sb_add_exe_identity(&sb);
 	if (opt->config)
 		for (int i = 0; i < opt->config->n; i++) {
 			const struct config_entry *e = &opt->config->entries[i];
@@ -817,27 +814,8 @@ static int cmp_diagp(const void *a, const void *b)
 	return strcmp(x->msg, y->msg);
 }
 
-static int mkdir_p(const char *dir)
-{
-	char *p = xstrdup(dir);
-	for (char *q = p + 1; *q; q++) {
-		if (*q != '/')
-			continue;
-		*q = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*q = '/';
-	}
-	free(p);
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
 
-/* Mark a fresh cache folder so it is neither committed nor backed up. */
-static void mark_dir(const char *dir)
+void cache_mark_dir(const char *dir)
 {
 	static const char tag[] = "Signature: 8a477f597d28d172789f06886806bc55\n"
 				  "# This file is a cache directory tag created by unravel.\n";
@@ -884,7 +862,7 @@ static int write_cache(struct cache *c, struct out_entry *out, size_t nout)
 
 	if (mkdir_p(c->dir) < 0)
 		return -1;
-	mark_dir(c->dir);
+	cache_mark_dir(c->dir);
 	tmp = xstrfmt("%s/%s.tmp.%ld.%llx", c->dir, CACHE_FILE, (long)getpid(),
 		      (unsigned long long)(now_ns() ^ (uint64_t)(uintptr_t)c));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);

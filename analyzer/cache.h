@@ -66,4 +66,10 @@ void cache_close(struct scan *s);
 /* The cache file a scan with these options uses (for messages and tests). Caller frees. */
 char *cache_file_path(const struct scan_options *opt);
 
+/*
+ * Mark a cache folder so it is neither committed (.gitignore "*") nor backed
+ * up (CACHEDIR.TAG); files that exist are left alone. Failures are ignored.
+ */
+void cache_mark_dir(const char *dir);
+
 #endif

@@ -2011,15 +2011,12 @@ static char *tucache_path(const struct scan_options *opt)
 static char *tu_key(const struct tu *t, const char *clang_version)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
 	uint64_t h;
 
 	sb_init(&sb);
 	sb_addf(&sb, "unravel %s tucache %d %s standalone %d\n", UNRAVEL_VERSION, TUCACHE_FORMAT,
 		clang_version, t->standalone);
-	if (stat("/proc/self/exe", &st) == 0)
-		sb_addf(&sb, "exe %llu %lld.%09ld %llu\n", (unsigned long long)st.st_size,
-			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+	sb_add_exe_identity(&sb);
 	for (int i = 0; i < t->nargs; i++)
 		sb_addf(&sb, "%s\n", t->args[i]);
 	h = hash64(sb.buf, sb.len);
@@ -2268,22 +2265,6 @@ static json_t *tu_to_json(struct ctx *c, int i, const char *key, const int *owne
 	return rec;
 }
 
-static int mkdir_p(const char *dir)
-{
-	char *p = xstrdup(dir);
-	for (char *q = p + 1; *q; q++) {
-		if (*q != '/')
-			continue;
-		*q = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*q = '/';
-	}
-	free(p);
-	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 /* Write the records of every cacheable TU (atomically); a failure only costs the next run time. */
 static void tucache_save(struct ctx *c, const char *path, char **keys)
@@ -2311,10 +2292,7 @@ static void tucache_save(struct ctx *c, const char *path, char **keys)
 	if (slash)
 		*slash = '\0';
 	if (text && (!slash || mkdir_p(dir) == 0)) {
-		char *gi = xstrfmt("%s/.gitignore", slash ? dir : ".");
-		if (access(gi, F_OK) < 0)
-			write_file_atomic(gi, "*\n", 2);
-		free(gi);
+		cache_mark_dir(slash ? dir : ".");
 		if (write_file_atomic(path, text, strlen(text)) < 0 && c->s->opt->verbose)
 			fprintf(stderr, "unravel: cannot write %s: %s\n", path, strerror(errno));
 	}

@@ -304,6 +304,31 @@ fail: {
 }
 }
 
+int mkdir_p(const char *dir)
+{
+	char *p = xstrdup(dir);
+	for (char *q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*q = '/';
+	}
+	free(p);
+	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+void sb_add_exe_identity(struct strbuf *sb)
+{
+	struct stat st;
+	if (stat("/proc/self/exe", &st) == 0)
+		sb_addf(sb, "exe %llu %lld.%09ld %llu\n", (unsigned long long)st.st_size,
+			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+}
+
 int starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

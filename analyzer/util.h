@@ -75,6 +75,15 @@ void sb_release(struct strbuf *sb);
  */
 int read_file(const char *path, size_t max_size, char **out, size_t *len);
 
+/* Create dir and its missing parents (mode 0777 & umask). 0, or -1 with errno. */
+int mkdir_p(const char *dir);
+
+/*
+ * Append a line identifying the running unravel binary (size, mtime, inode
+ * of /proc/self/exe) to sb: cache keys include it so a rebuild invalidates them.
+ */
+void sb_add_exe_identity(struct strbuf *sb);
+
 /* Write data to path atomically: temp file in the same folder, fsync, rename. 0 or -1 (errno). */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
