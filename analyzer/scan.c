@@ -78,6 +78,19 @@ char *path_display(const char *path)
 	return sb_detach(&sb, NULL);
 }
 
+char *path_relative_to(const char *root, const char *path)
+{
+	char *r = path_display(root);
+	size_t n = strlen(r);
+	char *out = NULL;
+	if (!strcmp(r, "."))
+		out = xstrdup(path);
+	else if (!strncmp(path, r, n) && path[n] == '/')
+		out = xstrdup(path + n + 1);
+	free(r);
+	return out;
+}
+
 int glob_match(const char *pattern, const char *path)
 {
 	const char *comp;

@@ -61,6 +61,12 @@ size_t scan_count_lang(const struct scan *s, enum lang l);
  */
 char *path_display(const char *path);
 
+/*
+ * path (as path_display() shows it) relative to the folder root, or NULL
+ * when it is not under root. Caller frees.
+ */
+char *path_relative_to(const char *root, const char *path);
+
 /* fnmatch-style glob test used for --exclude and config globs (with ** for any depth). */
 int glob_match(const char *pattern, const char *path);
 

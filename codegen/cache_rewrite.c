@@ -2480,20 +2480,6 @@ static char *module_file(struct cr *cr, const char *mod)
 	return path;
 }
 
-/* Path relative to the root, from a path relative to cwd; NULL when outside it. */
-static char *root_relative(const char *root, const char *path)
-{
-	char *r = path_display(root);
-	size_t n = strlen(r);
-	char *out = NULL;
-	if (!strcmp(r, "."))
-		out = xstrdup(path);
-	else if (!strncmp(path, r, n) && path[n] == '/')
-		out = xstrdup(path + n + 1);
-	free(r);
-	return out;
-}
-
 static int render_unified(struct cr *cr, struct patch_set *ps)
 {
 	json_t *ctx = json_object(), *types = json_array(), *legacy = json_array();
@@ -2555,7 +2541,7 @@ static int render_unified(struct cr *cr, struct patch_set *ps)
 		goto done;
 	}
 	file = module_file(cr, cr->uni_mod);
-	rel = root_relative(cr->opt->root, file);
+	rel = path_relative_to(cr->opt->root, file);
 	if (!rel) {
 		rc = error("the unified module '%s' would be written to '%s', outside the scanned root",
 			   cr->uni_mod, file);
@@ -2691,7 +2677,7 @@ static int load_files(struct cr *cr)
 		f = &cr->files[n];
 		f->fi = i;
 		f->path = ff->path;
-		f->rel = root_relative(cr->opt->root, ff->path);
+		f->rel = path_relative_to(cr->opt->root, ff->path);
 		if (!f->rel) {
 			diag_warn(ff->path, 0, 0, "outside the scanned root; not rewritten");
 			continue;

@@ -822,19 +822,6 @@ static int write_unified(struct ccr *c, struct patch_set *ps, const char *dir, c
 
 /* ---------- driver ---------- */
 
-static char *rel_to_root(const char *root, const char *path)
-{
-	char *r = path_display(root);
-	size_t n = strlen(r);
-	char *out = NULL;
-	if (!strcmp(r, "."))
-		out = xstrdup(path);
-	else if (!strncmp(path, r, n) && path[n] == '/')
-		out = xstrdup(path + n + 1);
-	free(r);
-	return out;
-}
-
 /* The pointee type of a parameter type spelling: "const struct greeks *" -> "struct greeks". */
 static char *pointee(const char *ty)
 {
@@ -1020,7 +1007,7 @@ int cache_rewrite_c(const struct scan *s, const struct cache_rewrite_opts *opt,
 			continue;
 		f = &c.f[c.nf];
 		f->ff = ff;
-		f->rel = rel_to_root(opt->root, ff->path);
+		f->rel = path_relative_to(opt->root, ff->path);
 		if (!f->rel || read_file(ff->path, 0, &f->src, &f->len) < 0) {
 			free(f->rel);
 			f->rel = NULL;
