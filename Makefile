@@ -27,6 +27,10 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Every fuzz target also links with fuzz/replay.c (no libFuzzer) to replay its
+# regressions and seeds in `make e2e` (tests/e2e/fuzz_replay.sh).
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 
 .PHONY: all deps deps-test test unit e2e asan demo bench fuzz install clean compdb
 
@@ -52,6 +56,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunravel.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libunravel.a $(CMOCKA_LIBS) $(LDLIBS)
 
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/check_hunks.h $(BUILD)/libunravel.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -DFUZZ_SRCDIR='"$(CURDIR)"' $(LDFLAGS) -o $@ \
+	  $< fuzz/replay.c $(BUILD)/libunravel.a $(LDLIBS)
+
 # --- dependencies (Debian 12); idempotent and quiet when everything is there ---
 DEB_PKGS := build-essential pkg-config libclang-dev llvm-dev clang libgraphviz-dev graphviz \
             libpcre2-dev libcmocka-dev libjansson-dev libinih-dev libxxhash-dev uthash-dev
@@ -66,7 +75,7 @@ deps-test: deps
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BUILD)/unravel
+e2e: $(BUILD)/unravel $(FUZZ_BINS)
 	@UNRAVEL=$(abspath $(BUILD)/unravel) tests/run-e2e.sh
 
 test: deps-test

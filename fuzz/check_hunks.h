@@ -1,0 +1,76 @@
+/*
+ * check_hunks.h - shared by the fuzz targets: CHECK() and check_hunks(), an
+ * independent applier of the hunks patch_diff_hunks() writes, which must
+ * turn the old content into the new one byte for byte (missing final
+ * newlines, "\\ No newline at end of file", empty sides included).
+ */
+#ifndef FUZZ_CHECK_HUNKS_H
+#define FUZZ_CHECK_HUNKS_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analyzer/util.h"
+#include "../codegen/patch.h"
+
+#define CHECK(x)                                                               \
+	do {                                                                   \
+		if (!(x))                                                      \
+			BUG("check failed: %s", #x);                           \
+	} while (0)
+
+/* Apply hunks (as patch_diff_hunks writes them) to old; the result must be new. */
+static inline void check_hunks(const char *old, size_t old_len, const char *new, size_t new_len)
+{
+	struct strbuf diff = STRBUF_INIT, out = STRBUF_INIT;
+	const char *d, *dend, *o = old, *oend = old + old_len;
+	long oline = 0; /* old lines consumed */
+
+	sb_init(&diff);
+	sb_init(&out);
+	patch_diff_hunks(old, old_len, new, new_len, &diff);
+	d = diff.buf;
+	dend = diff.buf + diff.len;
+	while (d < dend) {
+		const char *eol = memchr(d, '\n', (size_t)(dend - d));
+		size_t n = eol ? (size_t)(eol - d) + 1 : (size_t)(dend - d);
+		int nonl = d + n < dend && d[n] == '\\';
+		size_t clen = n - 1 - (nonl && eol ? 1 : 0);
+		if (d[0] == '@') {
+			char *q;
+			long a, b = 1, before;
+			CHECK(n > 4 && !memcmp(d, "@@ -", 4));
+			a = strtol(d + 4, &q, 10);
+			if (*q == ',')
+				b = strtol(q + 1, NULL, 10);
+			before = b == 0 ? a : a - 1;
+			CHECK(before >= oline);
+			while (oline < before) {
+				const char *e = memchr(o, '\n', (size_t)(oend - o));
+				const char *to = e ? e + 1 : oend;
+				CHECK(o < oend);
+				sb_add(&out, o, (size_t)(to - o));
+				o = to;
+				oline++;
+			}
+		} else if (d[0] == ' ' || d[0] == '-') {
+			CHECK((size_t)(oend - o) >= clen && !memcmp(o, d + 1, clen));
+			if (d[0] == ' ')
+				sb_add(&out, d + 1, clen);
+			o += clen;
+			oline++;
+		} else if (d[0] == '+') {
+			sb_add(&out, d + 1, clen);
+		} else {
+			CHECK(d[0] == '\\');
+		}
+		d += n;
+	}
+	sb_add(&out, o, (size_t)(oend - o));
+	if (out.len != new_len || memcmp(out.buf, new, new_len))
+		BUG("hunks do not turn old into new:\n%s", diff.buf);
+	sb_release(&diff);
+	sb_release(&out);
+}
+
+#endif
