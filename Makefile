@@ -56,7 +56,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunravel.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libunravel.a $(CMOCKA_LIBS) $(LDLIBS)
 
-$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/check_hunks.h $(BUILD)/libunravel.a
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_common.h $(BUILD)/libunravel.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -DFUZZ_SRCDIR='"$(CURDIR)"' $(LDFLAGS) -o $@ \
 	  $< fuzz/replay.c $(BUILD)/libunravel.a $(LDLIBS)

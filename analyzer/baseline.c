@@ -435,7 +435,7 @@ static int cmp_owner(const void *a, const void *b)
 static int owner_of(const struct owner *o, size_t n, const char *kind, const char *id)
 {
 	struct owner key = {kind, id, 0};
-	const struct owner *hit = bsearch(&key, o, n, sizeof(*o), cmp_owner);
+	const struct owner *hit = n ? bsearch(&key, o, n, sizeof(*o), cmp_owner) : NULL;
 	return hit ? hit->entry : -1;
 }
 
@@ -474,7 +474,8 @@ void baseline_compare(const struct baseline *old, const struct baseline *cur,
 			own[nown].entry = i;
 			nown++;
 		}
-	qsort(own, nown, sizeof(*own), cmp_owner);
+	if (nown)
+		qsort(own, nown, sizeof(*own), cmp_owner);
 
 	for (int c = 0; c < cur->n; c++) {
 		const struct baseline_entry *e = &cur->entries[c];

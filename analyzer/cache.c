@@ -594,6 +594,9 @@ static struct file_facts *deserialize(const unsigned char *rec, size_t len, cons
 		im->col = geti(&r);
 		im->scope = (enum import_scope)get32(&r);
 		im->angled = geti(&r);
+		/* A record that checksums but was not written by us (fuzz_cache) must not reach the analyses. */
+		if ((unsigned)im->scope > SCOPE_TYPE_CHECKING || !im->module)
+			r.bad = 1;
 	}
 	for (size_t i = 0; i < ff->nclasses; i++) {
 		struct fact_class *c = &ff->classes[i];
@@ -631,6 +634,8 @@ static struct file_facts *deserialize(const unsigned char *rec, size_t len, cons
 		}
 		f->params = f->nparams ? params + pi : NULL;
 		pi += (size_t)f->nparams;
+		if (f->tok_start > f->tok_end || f->tok_end > n[N_TOKENS])
+			r.bad = 1;
 	}
 	for (size_t i = 0; i < ff->nrefs; i++) {
 		struct fact_ref *x = &ff->refs[i];
@@ -642,6 +647,8 @@ static struct file_facts *deserialize(const unsigned char *rec, size_t len, cons
 		x->value = gets_(&r);
 		x->line = geti(&r);
 		x->col = geti(&r);
+		if ((unsigned)x->kind > REF_SELF_ATTR)
+			r.bad = 1;
 	}
 	for (size_t i = 0; i < ff->nnotes; i++) {
 		struct fact_note *x = &ff->notes[i];
@@ -649,6 +656,8 @@ static struct file_facts *deserialize(const unsigned char *rec, size_t len, cons
 		x->line = geti(&r);
 		x->col = geti(&r);
 		x->text = gets_(&r);
+		if ((unsigned)x->kind > NOTE_ALLOW_DUPLICATE || !x->text)
+			r.bad = 1;
 	}
 	if (tokbytes)
 		memcpy(ff->tokens, toks, tokbytes);

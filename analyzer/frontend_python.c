@@ -1169,14 +1169,18 @@ static void logical_line(struct ctx *c, const struct pytok *const *t, size_t n)
 	nb = child_block(c, kind);
 	if (kind == B_DEF) {
 		parse_def(c, t, n, colon, kw, &nb);
-		scan_refs(c, t + kw + 2, colon - kw - 2);
+		/* `def:` and `class:` have nothing between the keyword and the colon */
+		if (colon > kw + 2)
+			scan_refs(c, t + kw + 2, colon - kw - 2);
 	} else if (kind == B_CLASS) {
 		parse_class(c, t, n, colon, &nb);
-		scan_refs(c, t + 2, colon - 2);
+		if (colon > 2)
+			scan_refs(c, t + 2, colon - 2);
 	} else {
 		if ((is_name(c, t[0], "if") || is_name(c, t[0], "elif")) && type_checking_test(c, t, colon))
 			nb = child_block(c, B_TC);
-		scan_refs(c, t + kw + 1, colon - kw - 1);
+		if (colon > kw + 1)
+			scan_refs(c, t + kw + 1, colon - kw - 1);
 	}
 	c->dec_abstract = c->dec_static = c->dec_staticmethod = 0;
 	if (nb.own >= 0 && nb.kind == B_DEF)

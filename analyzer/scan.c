@@ -389,7 +389,8 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 		}
 	}
 	/* Sort and de-duplicate (overlapping PATHs). */
-	qsort(w.files, w.n, sizeof(*w.files), cmp_found);
+	if (w.n)
+		qsort(w.files, w.n, sizeof(*w.files), cmp_found);
 	size_t k = 0;
 	for (size_t i = 0; i < w.n; i++) {
 		if (k && !strcmp(w.files[k - 1].path, w.files[i].path)) {

@@ -215,7 +215,8 @@ static struct line *split_lines(const char *s, size_t len, size_t *nlines)
 		i = e;
 	}
 	*nlines = n;
-	return v;
+	/* never NULL: callers do pointer arithmetic on it even when empty (UBSan) */
+	return v ? v : xcalloc(1, sizeof(*v));
 }
 
 static int line_eq(const struct line *a, const struct line *b)

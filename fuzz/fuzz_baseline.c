@@ -22,21 +22,11 @@
 #include "../analyzer/baseline.h"
 #include "../analyzer/diag.h"
 #include "../analyzer/util.h"
-#include "check_hunks.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[64];
 static char *files[4];
-
-static void cleanup(void)
-{
-	for (int i = 0; i < 4; i++)
-		if (files[i])
-			unlink(files[i]);
-	if (dir[0])
-		rmdir(dir);
-}
 
 static void put(const char *path, const uint8_t *data, size_t len)
 {
@@ -91,14 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *sep = memchr(data, '\0', size);
 	size_t n1 = sep ? (size_t)(sep - data) : size;
 
-	if (!dir[0]) {
-		strcpy(dir, "fuzzwork-XXXXXX");
-		if (!mkdtemp(dir))
-			BUG("mkdtemp: %s", strerror(errno));
+	if (!files[0])
 		for (int i = 0; i < 4; i++)
-			files[i] = xstrfmt("%s/b%d", dir, i);
-		atexit(cleanup);
-	}
+			files[i] = xstrfmt("%s/b%d", fuzz_workdir(NULL), i);
 	put(files[0], data, n1);
 	put(files[1], sep ? sep + 1 : data, sep ? size - n1 - 1 : 0);
 	baseline_init(&old);

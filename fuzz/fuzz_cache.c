@@ -44,7 +44,7 @@
 #include "../analyzer/modindex.h"
 #include "../analyzer/scan.h"
 #include "../analyzer/util.h"
-#include "check_hunks.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -100,19 +100,6 @@ static struct stat st_of[NPROJECT];
 static char *disp_of[NPROJECT];
 static char *cache_file;
 
-static void cleanup(void)
-{
-	for (size_t i = 0; i < NPROJECT; i++) {
-		char *p = xstrfmt("%s/%s", WORK, project[i][0]);
-		unlink(p);
-		free(p);
-	}
-	unlink(cache_file);
-	rmdir(WORK "/app");
-	rmdir(WORK "/.cache");
-	rmdir(WORK);
-}
-
 static void check_facts(const struct scan *s)
 {
 	struct modindex mi;
@@ -161,8 +148,7 @@ static void setup(void)
 	struct timeval old[2] = {{1000000000, 0}, {1000000000, 0}};
 	struct disk_header h;
 
-	cleanup();
-	mkdir(WORK, 0777);
+	fuzz_workdir(WORK);
 	mkdir(WORK "/app", 0777);
 	for (size_t i = 0; i < NPROJECT; i++) {
 		char *p = xstrfmt("%s/%s", WORK, project[i][0]);
@@ -183,7 +169,6 @@ static void setup(void)
 	opt.config = &cfg;
 	opt.quiet = 1;
 	cache_file = cache_file_path(&opt);
-	atexit(cleanup);
 	if (scan_run(&s, &opt) < 0)
 		BUG("scan failed");
 	scan_release(&s);

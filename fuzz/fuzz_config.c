@@ -26,22 +26,11 @@
 #include "../analyzer/diag.h"
 #include "../analyzer/inventory.h"
 #include "../analyzer/util.h"
-#include "check_hunks.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[64];
 static char *ini_path, *cfg_path;
-
-static void cleanup(void)
-{
-	if (ini_path)
-		unlink(ini_path);
-	if (cfg_path)
-		unlink(cfg_path);
-	if (dir[0])
-		rmdir(dir);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -54,13 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	if (!dir[0]) {
-		strcpy(dir, "fuzzwork-XXXXXX");
-		if (!mkdtemp(dir))
-			BUG("mkdtemp: %s", strerror(errno));
-		ini_path = xstrfmt("%s/.unravel.ini", dir);
-		cfg_path = xstrfmt("%s/setup.cfg", dir);
-		atexit(cleanup);
+	if (!ini_path) {
+		ini_path = xstrfmt("%s/.unravel.ini", fuzz_workdir(NULL));
+		cfg_path = xstrfmt("%s/setup.cfg", fuzz_workdir(NULL));
 	}
 	path = data[0] & 1 ? cfg_path : ini_path;
 	unlink(ini_path);
@@ -73,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&cfg, 0, sizeof(cfg));
 	/* Not --config: the lookup in the folder decides which file and which rules. */
-	if (config_load(&cfg, NULL, dir) == 0) {
+	if (config_load(&cfg, NULL, fuzz_workdir(NULL)) == 0) {
 		for (int i = 0; i < cfg.n; i++) {
 			const struct config_entry *e = &cfg.entries[i];
 			char **list;

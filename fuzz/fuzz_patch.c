@@ -8,7 +8,7 @@
  *
  * Checked: patch_add accepts exactly the paths inside the root (never an
  * absolute path or a ".." component); the hunks turn the old content into
- * the new one (check_hunks.h); the unified diff names only "a/..."/"b/..."
+ * the new one (fuzz_common.h); the unified diff names only "a/..."/"b/..."
  * paths and /dev/null; patch_apply either writes the new content (or
  * deletes the file) or, when it refuses, leaves the old content whole.
  */
@@ -24,42 +24,13 @@
 #include "../analyzer/diag.h"
 #include "../analyzer/util.h"
 #include "../codegen/patch.h"
-#include "check_hunks.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char workdir[64];
+static const char *workdir;
 
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char *p;
-		struct stat st;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		p = xstrfmt("%s/%s", dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			rm_tree(p);
-			rmdir(p);
-		} else {
-			unlink(p);
-		}
-		free(p);
-	}
-	closedir(d);
-}
 
-static void cleanup(void)
-{
-	if (workdir[0]) {
-		rm_tree(workdir);
-		rmdir(workdir);
-	}
-}
 
 /* The rule patch_add must follow, written independently. */
 static int inside_root(const char *p)
@@ -182,12 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	if (!workdir[0]) {
-		strcpy(workdir, "fuzzwork-XXXXXX");
-		if (!mkdtemp(workdir))
-			BUG("mkdtemp: %s", strerror(errno));
-		atexit(cleanup);
-	}
+	workdir = fuzz_workdir(NULL);
 	flags = data[0];
 	data++;
 	size--;

@@ -39,7 +39,7 @@
 #include "../analyzer/verify.h"
 #include "../codegen/cache_rewrite.h"
 #include "../codegen/patch.h"
-#include "check_hunks.h"
+#include "fuzz_common.h"
 
 #ifndef FUZZ_SRCDIR
 #define FUZZ_SRCDIR "."
@@ -49,38 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_FILES 24
 
-static char workdir[64];
+static const char *workdir;
 
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char *p;
-		struct stat st;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		p = xstrfmt("%s/%s", dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			rm_tree(p);
-			rmdir(p);
-		} else {
-			unlink(p);
-		}
-		free(p);
-	}
-	closedir(d);
-}
 
-static void cleanup(void)
-{
-	if (workdir[0]) {
-		rm_tree(workdir);
-		rmdir(workdir);
-	}
-}
 
 static int ends_with_any(const char *s)
 {
@@ -161,16 +132,18 @@ static void write_project(const uint8_t *data, size_t size)
 	char *path = xstrdup("pkg/__init__.py");
 	int nfiles = 0;
 
+	if (size >= 4 && !memcmp(data, hdr, 4)) {
+		free(path);
+		path = NULL; /* no text before the first header */
+	}
+	/* A header right at p (the input's start, or after an empty body) is found below. */
 	while (p <= end && nfiles < MAX_FILES) {
-		const uint8_t *next = p, *body_end;
-		/* The next header at the start of a line. */
-		for (;;) {
-			next = memmem(next, (size_t)(end - next), "\n### ", 5);
-			if (!next)
-				break;
+		const uint8_t *next, *body_end;
+		/* The next header at the start of a line (or of the input). */
+		if ((size_t)(end - p) >= 4 && !memcmp(p, hdr, 4) && (p == data || p[-1] == '\n'))
+			next = p; /* an empty body */
+		else if ((next = memmem(p, (size_t)(end - p), "\n### ", 5)))
 			next++;
-			break;
-		}
 		body_end = next ? next : end;
 		if (path) {
 			write_project_file(path, p, (size_t)(body_end - p));
@@ -187,7 +160,10 @@ static void write_project(const uint8_t *data, size_t size)
 				eol = end;
 			path = safe_path((const char *)name, (size_t)(eol - name));
 			p = eol < end ? eol + 1 : end;
+			/* an unusable name (NULL): its body is dropped */
 		}
+		if (p == end && !path)
+			break;
 	}
 	free(path);
 }
@@ -238,12 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct graph *g;
 	unsigned char *mask;
 
-	if (!workdir[0]) {
-		strcpy(workdir, "fuzzwork-XXXXXX");
-		if (!mkdtemp(workdir))
-			BUG("mkdtemp: %s", strerror(errno));
-		atexit(cleanup);
-	}
+	workdir = fuzz_workdir(NULL);
 	rm_tree(workdir);
 	write_project(data, size);
 
@@ -272,8 +243,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				int status = -1;
 				const char *m = modindex_resolve(&mi, i, &ff->imports[k], &status);
 				CHECK(status >= 0 && status <= 2);
+				/*
+				 * status 2 may still name the deepest module that
+				 * exists; status 0 without a module is a namespace
+				 * package (a folder without __init__.py).
+				 */
 				if (m)
-					CHECK(status == 0 && modindex_exists(&mi, m));
+					CHECK(modindex_exists(&mi, m) && modindex_file(&mi, m) >= 0);
 			}
 		}
 		g = import_graph_build(&s, &mi, 0);
@@ -283,8 +259,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		graph_free(g);
 		if (managers_build(&mg, &s, &mi, &cfg) == 0)
 			managers_release(&mg);
-		if (verify_run(&vr, &s, &mi, &cfg) == 0)
-			verify_release(&vr);
+		verify_run(&vr, &s, &mi, &cfg);
+		verify_release(&vr); /* also after a failure, as cmd_verify does */
 		{
 			struct cache_rewrite_opts cro;
 			struct cache_rewrite_stats st;

@@ -1,14 +1,19 @@
 /*
- * check_hunks.h - shared by the fuzz targets: CHECK() and check_hunks(), an
+ * fuzz_common.h - shared by the fuzz targets (header-only, static inline):
+ * CHECK(), scratch folders removed at exit, and check_hunks(), an
  * independent applier of the hunks patch_diff_hunks() writes, which must
  * turn the old content into the new one byte for byte (missing final
  * newlines, "\\ No newline at end of file", empty sides included).
  */
-#ifndef FUZZ_CHECK_HUNKS_H
-#define FUZZ_CHECK_HUNKS_H
+#ifndef FUZZ_COMMON_H
+#define FUZZ_COMMON_H
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../analyzer/util.h"
 #include "../codegen/patch.h"
@@ -18,6 +23,61 @@
 		if (!(x))                                                      \
 			BUG("check failed: %s", #x);                           \
 	} while (0)
+
+/* Remove everything inside dir (not dir itself). */
+static inline void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char *p;
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		p = xstrfmt("%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rm_tree(p);
+			rmdir(p);
+		} else {
+			unlink(p);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+static char fuzz_workdir_[64];
+
+static inline void fuzz_workdir_cleanup_(void)
+{
+	rm_tree(fuzz_workdir_);
+	rmdir(fuzz_workdir_);
+}
+
+/*
+ * A scratch folder in the current directory, created on the first call
+ * ("fuzzwork-" name + random suffix unless fixed) and removed with its
+ * content at exit.
+ */
+static inline const char *fuzz_workdir(const char *fixed)
+{
+	if (!fuzz_workdir_[0]) {
+		if (fixed) {
+			snprintf(fuzz_workdir_, sizeof(fuzz_workdir_), "%s", fixed);
+			rm_tree(fuzz_workdir_);
+			if (mkdir(fuzz_workdir_, 0777) < 0 && errno != EEXIST)
+				BUG("mkdir %s: %s", fixed, strerror(errno));
+		} else {
+			strcpy(fuzz_workdir_, "fuzzwork-XXXXXX");
+			if (!mkdtemp(fuzz_workdir_))
+				BUG("mkdtemp: %s", strerror(errno));
+		}
+		atexit(fuzz_workdir_cleanup_);
+	}
+	return fuzz_workdir_;
+}
 
 /* Apply hunks (as patch_diff_hunks writes them) to old; the result must be new. */
 static inline void check_hunks(const char *old, size_t old_len, const char *new, size_t new_len)
