@@ -840,18 +840,7 @@ void cache_mark_dir(const char *dir)
 
 static int write_all(int fd, const void *data, size_t len)
 {
-	const char *p = data;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	return write_in_full(fd, data, len); /* util.h: with the UNRAVEL_FAIL_WRITE hook */
 }
 
 /*
@@ -976,7 +965,7 @@ static int write_cache(struct cache *c, struct out_entry *out, size_t nout)
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp, c->file) < 0)
+	if (rename_file(tmp, c->file) < 0)
 		goto out;
 	rc = 0;
 out:

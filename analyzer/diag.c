@@ -19,12 +19,17 @@ void diag_warn(const char *file, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	/* Warnings end up in JSON: names with bytes that are not UTF-8 get U+FFFD. */
+	char *f = file ? utf8_lossy(file, strlen(file), NULL) : NULL;
+	char *msg = utf8_valid_len(sb.buf, sb.len) == sb.len ? sb_detach(&sb, NULL)
+							    : utf8_lossy(sb.buf, sb.len, NULL);
+	sb_release(&sb);
 	pthread_mutex_lock(&lock);
 	ALLOC_GROW(diags, ndiags + 1, alloc_diags);
-	diags[ndiags].file = file ? xstrdup(file) : NULL;
+	diags[ndiags].file = f;
 	diags[ndiags].line = line;
 	diags[ndiags].col = col;
-	diags[ndiags].msg = sb_detach(&sb, NULL);
+	diags[ndiags].msg = msg;
 	ndiags++;
 	sorted = 0;
 	pthread_mutex_unlock(&lock);

@@ -77,10 +77,24 @@ DEFINE_ADD(facts_add_token, struct fact_token, tokens, ntokens, alloc_tokens)
 
 const char *facts_str(struct file_facts *ff, const char *s)
 {
-	return s ? arena_strdup(ff->arena, s) : NULL;
+	return s ? facts_strn(ff, s, strlen(s)) : NULL;
 }
 
 const char *facts_strn(struct file_facts *ff, const char *s, size_t n)
 {
-	return s ? arena_strndup(ff->arena, s, n) : NULL;
+	char *fixed, *r;
+	size_t len;
+	if (!s)
+		return NULL;
+	if (utf8_valid_len(s, n) == n)
+		return arena_strndup(ff->arena, s, n);
+	/*
+	 * Source text in a legacy encoding (a Latin-1 comment in a C file):
+	 * every string the analyses and outputs get is UTF-8, or jansson
+	 * would refuse it in JSON.
+	 */
+	fixed = utf8_lossy(s, n, &len);
+	r = arena_strndup(ff->arena, fixed, len);
+	free(fixed);
+	return r;
 }

@@ -140,6 +140,7 @@ struct walker {
 	size_t n, alloc;
 	dev_t *seen_dev;
 	ino_t *seen_ino;
+	size_t nunreadable;
 	size_t nseen, alloc_seen_dev, alloc_seen_ino;
 };
 
@@ -204,6 +205,7 @@ static void walk_dir(struct walker *w, const char *root)
 		if (!d) {
 			char *disp = path_display(dir);
 			diag_warn(disp, 0, 0, "cannot open directory: %s", strerror(errno));
+			w->nunreadable++;
 			free(disp);
 			free(dir);
 			continue;
@@ -233,6 +235,7 @@ static void walk_dir(struct walker *w, const char *root)
 				st.st_mode = S_IFREG; /* all that is needed below */
 			} else if (lstat(full, &st) < 0) {
 				diag_warn(disp, 0, 0, "cannot stat: %s", strerror(errno));
+				w->nunreadable++;
 				goto next;
 			}
 			if (S_ISLNK(st.st_mode)) {
@@ -250,6 +253,17 @@ static void walk_dir(struct walker *w, const char *root)
 			}
 			if (excluded(w->opt, disp))
 				goto next;
+			if (((S_ISDIR(st.st_mode) && !skip_dir_name(names[i].name)) ||
+			     (S_ISREG(st.st_mode) && frontend_for_path(names[i].name))) &&
+			    utf8_valid_len(names[i].name, strlen(names[i].name)) != strlen(names[i].name)) {
+				/*
+				 * Every path unravel prints or writes into JSON, SARIF
+				 * and patches is UTF-8; such a file could be neither
+				 * named nor patched faithfully.
+				 */
+				diag_warn(disp, 0, 0, "name is not valid UTF-8; skipped");
+				goto next;
+			}
 			if (S_ISDIR(st.st_mode)) {
 				if (skip_dir_name(names[i].name))
 					goto next;
@@ -284,9 +298,11 @@ struct job {
 	size_t n;
 	atomic_size_t next;
 	atomic_size_t nread;
+	atomic_size_t nunreadable;
 };
 
-static struct file_facts *parse_one(struct scan *s, const struct found *f, size_t *nread)
+static struct file_facts *parse_one(struct scan *s, const struct found *f, size_t *nread,
+				    size_t *nunreadable)
 {
 	const struct scan_options *opt = s->opt;
 	char *disp = path_display(f->path);
@@ -297,6 +313,7 @@ static struct file_facts *parse_one(struct scan *s, const struct found *f, size_
 
 	if (stat(f->path, &st) < 0) {
 		diag_warn(disp, 0, 0, "cannot stat: %s", strerror(errno));
+		(*nunreadable)++;
 		goto out;
 	}
 	ff = cache_lookup(s, disp, &st);
@@ -306,8 +323,10 @@ static struct file_facts *parse_one(struct scan *s, const struct found *f, size_
 		if (errno == EFBIG)
 			diag_warn(disp, 0, 0, "file larger than --max-file-size (%zu bytes); skipped",
 				  opt->max_file_size);
-		else
+		else {
 			diag_warn(disp, 0, 0, "cannot read: %s", strerror(errno));
+			(*nunreadable)++;
+		}
 		goto out;
 	}
 	(*nread)++;
@@ -339,10 +358,11 @@ out:
 static void *worker(void *arg)
 {
 	struct job *j = arg;
-	size_t i, nread = 0;
+	size_t i, nread = 0, nunreadable = 0;
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		j->out[i] = parse_one(j->s, &j->files[i], &nread);
+		j->out[i] = parse_one(j->s, &j->files[i], &nread, &nunreadable);
 	atomic_fetch_add(&j->nread, nread);
+	atomic_fetch_add(&j->nunreadable, nunreadable);
 	return NULL;
 }
 
@@ -367,10 +387,20 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 	s->opt = opt;
 	w.opt = opt;
 	for (int i = 0; i < opt->npaths; i++) {
+		const char *p = opt->paths[i];
+		if (utf8_valid_len(p, strlen(p)) != strlen(p)) {
+			char *shown = utf8_lossy(p, strlen(p), NULL);
+			error("'%s': the path is not valid UTF-8 (unravel reports paths in UTF-8)", shown);
+			free(shown);
+			return -1;
+		}
+	}
+	for (int i = 0; i < opt->npaths; i++) {
 		struct stat st;
 		const char *p = opt->paths[i];
 		if (stat(p, &st) < 0)
 			return error("cannot access '%s': %s", p, strerror(errno));
+
 		if (S_ISDIR(st.st_mode)) {
 			char *disp = path_display(p);
 			seen_dir(&w, &st);
@@ -412,6 +442,7 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 	j.out = xcalloc(w.n ? w.n : 1, sizeof(*j.out));
 	atomic_init(&j.next, 0);
 	atomic_init(&j.nread, 0);
+	atomic_init(&j.nunreadable, 0);
 	if ((size_t)jobs > w.n)
 		jobs = w.n ? (int)w.n : 1;
 	threads = xcalloc((size_t)jobs, sizeof(*threads));
@@ -424,6 +455,7 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 			pthread_join(threads[t], NULL);
 	free(threads);
 	s->nread = atomic_load(&j.nread);
+	s->nunreadable = w.nunreadable + atomic_load(&j.nunreadable);
 
 	for (size_t i = 0; i < w.n; i++) {
 		if (j.out[i]) {

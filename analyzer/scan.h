@@ -42,6 +42,13 @@ struct scan {
 	size_t nfiles, alloc_files;
 	size_t nread; /* files actually read and parsed (not taken from the cache) */
 	size_t ncached; /* files whose facts came from the cache (cache.c) */
+	/*
+	 * Files and folders that could not be stat()ed, opened or read (each
+	 * warned about): the facts are incomplete for a reason that is not
+	 * the files' content. Commands that write (gen cache-rewrite --apply)
+	 * refuse to act on an incomplete picture.
+	 */
+	size_t nunreadable;
 	void *cache;    /* private state of cache.c, NULL when the cache is off */
 	void *frontend_state[8]; /* per-frontend private state, indexed by enum lang */
 };

@@ -9,20 +9,63 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <xxhash.h>
 
-static long fail_alloc_at; /* 0: never */
-static atomic_long alloc_count;
+/* Fault hooks (util.h): the operation number that fails, 0 for never. */
+static long fail_alloc_at, fail_write_at, fail_read_at, fail_rename_at;
+static int short_read, count_allocs; /* count_allocs: an atomic add per allocation only when asked */
+static atomic_long alloc_count, write_count, read_count, rename_count;
+static void (*oom_cleanup)(void);
+
+static long env_long(const char *name)
+{
+	const char *s = getenv(name);
+	return s ? strtol(s, NULL, 10) : 0;
+}
+
+static void print_fault_stats(void)
+{
+	fprintf(stderr, "unravel: fault counts: allocations=%ld writes=%ld reads=%ld renames=%ld\n",
+		atomic_load(&alloc_count), atomic_load(&write_count), atomic_load(&read_count),
+		atomic_load(&rename_count));
+}
+
+static void *json_alloc(size_t n)
+{
+	return xmalloc(n);
+}
 
 void fault_init(void)
 {
-	const char *s = getenv("UNRAVEL_FAIL_ALLOC");
-	fail_alloc_at = s ? strtol(s, NULL, 10) : 0;
+	fail_alloc_at = env_long("UNRAVEL_FAIL_ALLOC");
+	fail_write_at = env_long("UNRAVEL_FAIL_WRITE");
+	fail_read_at = env_long("UNRAVEL_FAIL_READ");
+	fail_rename_at = env_long("UNRAVEL_FAIL_RENAME");
+	short_read = env_long("UNRAVEL_SHORT_READ") != 0;
+	if (env_long("UNRAVEL_FAULT_STATS")) {
+		count_allocs = 1;
+		atexit(print_fault_stats);
+	}
+	count_allocs |= fail_alloc_at != 0;
+	/*
+	 * jansson returns NULL on a failed allocation, and a NULL json_t
+	 * quietly drops what it was meant to hold: out of memory there is
+	 * fatal like everywhere else (and counted by UNRAVEL_FAIL_ALLOC).
+	 */
+	json_set_alloc_funcs(json_alloc, free);
+}
+
+void set_oom_cleanup(void (*fn)(void))
+{
+	oom_cleanup = fn;
 }
 
 static void oom(void)
 {
 	static const char msg[] = "unravel: fatal: out of memory\n";
+	if (oom_cleanup)
+		oom_cleanup();
 	if (write(2, msg, sizeof(msg) - 1) < 0) {
 		/* nothing more we can do */
 	}
@@ -31,7 +74,7 @@ static void oom(void)
 
 static void *checked(void *p)
 {
-	if (fail_alloc_at && atomic_fetch_add(&alloc_count, 1) + 1 == fail_alloc_at) {
+	if (count_allocs && atomic_fetch_add(&alloc_count, 1) + 1 == fail_alloc_at) {
 		free(p);
 		p = NULL;
 	}
@@ -232,7 +275,18 @@ int read_file(const char *path, size_t max_size, char **out, size_t *len)
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
-		r = read(fd, buf + got, cap - got - 1);
+		{
+			size_t want = cap - got - 1;
+			long nth = atomic_fetch_add(&read_count, 1) + 1;
+			if (short_read && want > (size_t)(1 + nth % 7))
+				want = (size_t)(1 + nth % 7);
+			if (nth == fail_read_at) {
+				errno = EIO;
+				r = -1;
+			} else {
+				r = read(fd, buf + got, want);
+			}
+		}
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -271,23 +325,19 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	if (stat(path, &st) == 0)
-		fchmod(fd, st.st_mode & 07777);
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (stat(path, &st) == 0 && fchmod(fd, st.st_mode & 07777) < 0)
+		goto fail;
+	if (write_in_full(fd, p, len) < 0)
+		goto fail;
+	if (fsync(fd) < 0) {
+		goto fail;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path) < 0) {
+	fd = -1;
+	if (rename_file(tmp, path) < 0) {
 		fd = -1;
 		goto fail;
 	}
@@ -327,6 +377,105 @@ void sb_add_exe_identity(struct strbuf *sb)
 	if (stat("/proc/self/exe", &st) == 0)
 		sb_addf(sb, "exe %llu %lld.%09ld %llu\n", (unsigned long long)st.st_size,
 			(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+}
+
+int write_in_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	if (atomic_fetch_add(&write_count, 1) + 1 == fail_write_at) {
+		/* A disk that fills up half-way: part of the data lands first. */
+		ssize_t w = len > 1 ? write(fd, p, len / 2) : 0;
+		(void)w;
+		errno = ENOSPC;
+		return -1;
+	}
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int rename_file(const char *from, const char *to)
+{
+	if (atomic_fetch_add(&rename_count, 1) + 1 == fail_rename_at) {
+		errno = EIO;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+/* Length of the UTF-8 sequence at s[0..n) if valid, else 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+size_t utf8_valid_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		size_t k;
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!(k = utf8_seq(p + i, n - i)))
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+char *utf8_lossy(const char *s, size_t n, size_t *outlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 0;
+	sb_init(&sb);
+	while (i < n) {
+		size_t ok = utf8_valid_len(s + i, n - i);
+		sb_add(&sb, s + i, ok);
+		i += ok;
+		if (i < n) {
+			sb_add(&sb, "\xef\xbf\xbd", 3); /* U+FFFD */
+			i++;
+		}
+	}
+	return sb_detach(&sb, outlen);
 }
 
 int starts_with(const char *s, const char *prefix)

@@ -87,6 +87,28 @@ void sb_add_exe_identity(struct strbuf *sb);
 /* Write data to path atomically: temp file in the same folder, fsync, rename. 0 or -1 (errno). */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
+/*
+ * write(2) all of data[0..len) to fd, going on after short writes and EINTR.
+ * 0, or -1 with errno set (ENOSPC, EIO, ...). Every file unravel writes
+ * with file descriptors goes through it (the UNRAVEL_FAIL_WRITE hook).
+ */
+int write_in_full(int fd, const void *data, size_t len);
+
+/* rename(2) with the UNRAVEL_FAIL_RENAME hook. 0 or -1 (errno). */
+int rename_file(const char *from, const char *to);
+
+/*
+ * Length of the longest prefix of s[0..n) that is valid UTF-8 (n when all
+ * of it is): no overlong forms, no surrogates, nothing above U+10FFFF, the
+ * rules jansson applies to every JSON string.
+ */
+size_t utf8_valid_len(const char *s, size_t n);
+/*
+ * s[0..n) as valid UTF-8: each byte of an invalid sequence replaced with
+ * U+FFFD. A new NUL-terminated string (*outlen gets its length, may be NULL).
+ */
+char *utf8_lossy(const char *s, size_t n, size_t *outlen);
+
 int starts_with(const char *s, const char *prefix);
 int ends_with(const char *s, const char *suffix);
 /* strcmp usable with qsort over arrays of char*. */
@@ -99,10 +121,27 @@ uint64_t hash64(const void *data, size_t len);
 int online_cpus(void);
 
 /*
- * Fault injection (tests only; see tests/e2e/faults.sh): when the environment
- * variable UNRAVEL_FAIL_ALLOC=N is set, the Nth allocation fails as if the
- * system were out of memory. Read once at start-up by fault_init().
+ * Fault injection (tests only; see tests/e2e/faults.sh), SQLite's habit.
+ * Environment variables, read once at start-up by fault_init():
+ *   UNRAVEL_FAIL_ALLOC=N   the Nth allocation (x*alloc, and jansson's, which
+ *                          fault_init routes through xmalloc) fails: out of memory
+ *   UNRAVEL_FAIL_WRITE=N   the Nth write_in_full() writes half its data, then
+ *                          fails with ENOSPC
+ *   UNRAVEL_FAIL_READ=N    the Nth read(2) of read_file() fails with EIO
+ *   UNRAVEL_FAIL_RENAME=N  the Nth rename_file() fails with EIO
+ *   UNRAVEL_SHORT_READ=1   every read(2) of read_file() asks for 1 to 7 bytes
+ *   UNRAVEL_FAULT_STATS=1  print "unravel: fault counts: allocations=N writes=N
+ *                          reads=N renames=N" to stderr at exit (to size a sweep)
+ * Counting is process-wide and thread-safe; sweeps use --jobs 1 so the Nth
+ * operation is the same one in every run.
  */
 void fault_init(void);
+
+/*
+ * A function oom() calls just before the process exits on an allocation
+ * failure (one at a time; NULL clears it): patch_apply() removes its
+ * temporary files with it. It must not allocate.
+ */
+void set_oom_cleanup(void (*fn)(void));
 
 #endif

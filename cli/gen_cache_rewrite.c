@@ -112,6 +112,14 @@ int gen_cache_rewrite(struct options *o)
 	}
 	if (o->scan.verbose)
 		fwrite(audit.buf, 1, audit.len, stderr);
+	if (o->apply && (s.nunreadable || st.unreadable)) {
+		/* A file left out could still use a legacy cache this patch deletes. */
+		size_t n = s.nunreadable + (size_t)st.unreadable;
+		error("%zu file%s or folder%s could not be read (see the warnings); "
+		      "not applying a partial rewrite", n, n == 1 ? "" : "s", n == 1 ? "" : "s");
+		rc = EXIT_FATAL;
+		goto done;
+	}
 	if (o->apply) {
 		const char *hook = getenv("UNRAVEL_TEST_BEFORE_APPLY");
 		if (hook && *hook && system(hook) != 0)

@@ -2684,6 +2684,7 @@ static int load_files(struct cr *cr)
 		}
 		if (read_file(ff->path, 0, &f->src, &f->len) < 0) {
 			diag_warn(ff->path, 0, 0, "cannot read: %s", strerror(errno));
+			cr->st->unreadable++;
 			free(f->rel);
 			f->rel = NULL;
 			continue;

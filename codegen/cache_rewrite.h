@@ -73,6 +73,7 @@ struct cache_rewrite_opts {
 struct cache_rewrite_stats {
 	int legacy, constructions, calls, references, imports, unresolved, attributes;
 	int created, deleted;
+	int unreadable; /* files that could not be read (warned): the patch leaves them out */
 };
 
 /*

@@ -1009,6 +1009,10 @@ int cache_rewrite_c(const struct scan *s, const struct cache_rewrite_opts *opt,
 		f->ff = ff;
 		f->rel = path_relative_to(opt->root, ff->path);
 		if (!f->rel || read_file(ff->path, 0, &f->src, &f->len) < 0) {
+			if (f->rel) {
+				diag_warn(ff->path, 0, 0, "cannot read: %s", strerror(errno));
+				st->unreadable++;
+			}
 			free(f->rel);
 			f->rel = NULL;
 			continue;

@@ -588,16 +588,8 @@ static int write_temp(const char *fp, const struct patch_file *f, char **tmp_out
 	}
 	if (fchmod(fd, mode) < 0)
 		goto fail;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
+	if (write_in_full(fd, p, left) < 0)
+		goto fail;
 	if (fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
@@ -615,6 +607,21 @@ fail:
 	return -1;
 }
 
+/*
+ * Out of memory while temporaries exist (util.h set_oom_cleanup): remove
+ * them, so an aborted apply leaves no stray file beside its targets. The
+ * targets themselves are each whole: renames are atomic.
+ */
+static char **oom_tmps;
+static size_t oom_ntmps;
+
+static void remove_temporaries(void)
+{
+	for (size_t i = 0; i < oom_ntmps; i++)
+		if (oom_tmps[i])
+			unlink(oom_tmps[i]);
+}
+
 int patch_apply(const struct patch_set *ps)
 {
 	size_t n = ps->n, done = 0, nmade = 0, amade = 0, i;
@@ -622,6 +629,10 @@ int patch_apply(const struct patch_set *ps)
 	char **tmps = xcalloc(n ? n : 1, sizeof(char *));
 	char **made = NULL;
 	int rc = -1;
+
+	oom_tmps = tmps;
+	oom_ntmps = n;
+	set_oom_cleanup(remove_temporaries);
 
 	for (i = 0; i < n; i++) {
 		fps[i] = full_path(ps, ps->files[i].path);
@@ -642,7 +653,7 @@ int patch_apply(const struct patch_set *ps)
 	for (done = 0; done < n; done++) {
 		const struct patch_file *f = &ps->files[done];
 		if (f->new_data) {
-			if (rename(tmps[done], fps[done]) < 0) {
+			if (rename_file(tmps[done], fps[done]) < 0) {
 				error("cannot replace '%s': %s", fps[done], strerror(errno));
 				goto rollback;
 			}
@@ -680,6 +691,8 @@ out:
 		free(made[i]);
 	free(made);
 	free(fps);
+	set_oom_cleanup(NULL);
+	oom_tmps = NULL;
 	free(tmps);
 	return rc;
 }
