@@ -312,6 +312,9 @@ int main(int argc, char **argv)
 			{ rc = usage_error(&o, "unknown option '%s'", argv[optind - 1]); goto out; }
 		}
 	}
+	/* After "--" getopt stops: the rest are PATHs, even "-rf.py" (a file named with a dash). */
+	for (; optind < argc; optind++)
+		PUSH(pos, npos, argv[optind]);
 	if (help) {
 		print_command_help(stdout, cmd);
 		{ rc = EXIT_CLEAN; goto out; }
