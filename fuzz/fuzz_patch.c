@@ -72,10 +72,13 @@ static int escapes(const char *p)
 static void check_diff_paths(const struct strbuf *diff)
 {
 	const char *p = diff->buf, *end = diff->buf + diff->len;
+	int in_header = 0; /* between "diff --git" and the first "@@": a removed line "-- x" is no header */
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		if (n >= 4 && (!memcmp(p, "--- ", 4) || !memcmp(p, "+++ ", 4))) {
+		if (n >= 2 && !memcmp(p, "@@", 2))
+			in_header = 0;
+		if (in_header && n >= 4 && (!memcmp(p, "--- ", 4) || !memcmp(p, "+++ ", 4))) {
 			const char *q = p + 4;
 			if (*q == '"')
 				q++;
@@ -84,6 +87,7 @@ static void check_diff_paths(const struct strbuf *diff)
 		}
 		if (n >= 11 && !memcmp(p, "diff --git ", 11)) {
 			const char *q = p + 11;
+			in_header = 1;
 			if (*q == '"')
 				q++;
 			CHECK(!memcmp(q, "a/", 2));
