@@ -49,7 +49,8 @@ enum {
 
 static const char *const patterns[RE__COUNT] = {
 	[RE_IMPORT] = "^import\\s+(.+)$",
-	[RE_FROM] = "^from\\s+((?:\\.\\s*)*)(?:([^\\s.(),;][^\\s(),;]*)\\s+)?import\\b\\s*(.*)$",
+	/* the dots as one character-class run: a group repeated per dot ran out of JIT stack at 100k dots */
+	[RE_FROM] = "^from\\s+((?:\\.[.\\s]*+)?)(?:([^\\s.(),;][^\\s(),;]*)\\s+)?import\\b\\s*(.*)$",
 	[RE_ITEM] = "\\G(?:\\s*,)?\\s*([^\\s,()]+)(?:\\s+as\\s+([^\\s,()]+))?\\s*",
 	[RE_NOTE] = "(?<![A-Za-z0-9_])(?:TODO|FIXME|XXX|(?i:placeholder))(?![A-Za-z0-9_])",
 	[RE_ALLOW] = "unravel:\\s*allow-duplicate\\b",
@@ -427,6 +428,8 @@ static int import_items(struct ctx *c, const char *subject, size_t start, size_t
 	return count ? count : -1;
 }
 
+#define MAX_TEXT 200 /* bytes of a statement kept as an import's text */
+
 static void do_import(struct ctx *c, const struct pytok *const *t, size_t n)
 {
 	struct file_facts *ff = c->ff;
@@ -439,7 +442,20 @@ static void do_import(struct ctx *c, const struct pytok *const *t, size_t n)
 
 	sb_reset(sb);
 	join_tokens(c, sb, t, 0, n);
-	text = facts_strn(ff, sb->buf, sb->len);
+	if (sb->len > MAX_TEXT) {
+		/*
+		 * One record per imported name shares this text: a statement of
+		 * 100k names would put 100k copies of 1 MB into every report.
+		 */
+		size_t k = MAX_TEXT;
+		while (k && ((unsigned char)sb->buf[k] & 0xc0) == 0x80)
+			k--; /* not inside a UTF-8 sequence */
+		char *cut = xstrfmt("%.*s ...", (int)k, sb->buf);
+		text = facts_str(ff, cut);
+		free(cut);
+	} else {
+		text = facts_strn(ff, sb->buf, sb->len);
+	}
 	rc = re_match(is_from ? RE_FROM : RE_IMPORT, sb->buf, sb->len, 0, c->md, 0);
 	if (rc > 0) {
 		ov = pcre2_get_ovector_pointer(c->md);

@@ -127,7 +127,9 @@ static int is_identifier_path(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '.' || c == '-' || c == ' ')
+		/* ASCII outside identifiers ("with space", "-rf", "new\nline") names no module */
+		if (c < 0x80 && c != '_' && c != '/' && !(c >= '0' && c <= '9') &&
+		    !((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
 			return 0;
 	}
 	return 1;

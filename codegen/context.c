@@ -54,7 +54,21 @@ static const char *const py_reserved[] = {
 
 static json_t *jstr(const char *s)
 {
-	json_t *v = s ? json_string(s) : json_null();
+	json_t *v;
+	char *flat = NULL;
+	/*
+	 * No value may break a generated line: a folder named "x\nimport os"
+	 * in a cloned tree would otherwise put code into a comment's next line.
+	 */
+	if (s && strpbrk(s, "\n\r")) {
+		flat = xstrdup(s);
+		for (char *c = flat; *c; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+		s = flat;
+	}
+	v = s ? json_string(s) : json_null();
+	free(flat);
 	return v ? v : json_string("?"); /* not UTF-8: never from a scan (frontends skip such files) */
 }
 
@@ -206,6 +220,14 @@ static char *comment_safe(const char *s)
 			sb_addc(&sb, *s);
 	}
 	return sb_detach(&sb, NULL);
+}
+
+/* A value the templates put inside comments (paths, evidence): no line break, no "*" "/". */
+static void set_comment_str(json_t *o, const char *k, const char *s)
+{
+	char *safe = s ? comment_safe(s) : NULL;
+	set_str(o, k, safe);
+	free(safe);
 }
 
 /* The last dotted component of s. */
@@ -552,10 +574,10 @@ static json_t *edge_json(const struct plan *p, int e)
 	set_str(o, "from", mgr(p, x->from)->name);
 	set_str(o, "to", to->name);
 	set_str(o, "kind", x->kind);
-	set_str(o, "file", x->file);
+	set_comment_str(o, "file", x->file);
 	set_int(o, "line", x->line);
-	set_str(o, "how", edge_how(x));
-	set_str(o, "evidence", ev);
+	set_comment_str(o, "how", edge_how(x));
+	set_comment_str(o, "evidence", ev);
 	free(ev);
 	return o;
 }
@@ -779,7 +801,7 @@ static json_t *context_doc(const struct plan *p)
 		host = json_object();
 		set_str(host, "class", mg->host_class);
 		set_str(host, "module", mg->host_module);
-		set_str(host, "file", mg->host_file);
+		set_comment_str(host, "file", mg->host_file);
 		set_int(host, "line", mg->host_line);
 		json_object_set_new(doc, "host", host);
 	} else {
@@ -987,7 +1009,7 @@ json_t *factory_context(const struct gen_request *rq, int *status)
 		set_str(o, "local", p.local[i]);
 		set_str(o, "module", m->module);
 		set_str(o, "import_module", m->import_module ? m->import_module : m->module);
-		set_str(o, "file", m->file);
+		set_comment_str(o, "file", m->file);
 		set_int(o, "line", m->line);
 		set_str(o, "category", m->category);
 		set_str(o, "attr", m->attr);
@@ -1323,11 +1345,11 @@ static void event_calls(struct plan *p, int a, int b, json_t *methods, json_t *s
 				char *text = p->lang == LANG_PYTHON
 						     ? xstrfmt("%s.%s(...)", hits[k]->host, hits[k]->attr)
 						     : xstrfmt("%s(...)", hits[k]->value);
-				set_str(o, "file", ff->path);
+				set_comment_str(o, "file", ff->path);
 				set_int(o, "line", hits[k]->line);
 				set_int(o, "col", hits[k]->col);
 				set_str(o, "function", hits[k]->func);
-				set_str(o, "text", text);
+				set_comment_str(o, "text", text);
 				json_array_append_new(sites, o);
 				free(text);
 			}
@@ -1369,7 +1391,7 @@ static json_t *manager_brief(const struct plan *p, int i)
 	set_str(o, "class", m->cls);
 	set_str(o, "module", m->module);
 	set_str(o, "import_module", m->import_module ? m->import_module : m->module);
-	set_str(o, "file", m->file);
+	set_comment_str(o, "file", m->file);
 	set_int(o, "line", m->line);
 	set_str(o, "attr", m->attr);
 	set_str(o, "header", header);

@@ -152,6 +152,40 @@ static int path_is_safe(const char *p)
 	return 1;
 }
 
+/*
+ * Whether root/rel, with every symbolic link resolved, is still under root:
+ * the deepest part of it that exists is resolved (a file to create resolves
+ * through its folders). A tree walked with --follow-symlinks reaches files
+ * whose path is inside the root but whose bytes are not.
+ */
+static int resolves_inside(const char *root, const char *rel)
+{
+	char *rroot = realpath(root, NULL), *p = xstrfmt("%s/%s", root, rel), *real = NULL;
+	int inside = 0;
+	size_t rootlen = strlen(root);
+	if (!rroot) {
+		free(p);
+		return 0;
+	}
+	while (!(real = realpath(p, NULL))) {
+		struct stat st;
+		char *slash = strrchr(p, '/');
+		/* there but unresolvable: a dangling link (or a loop) could be created through */
+		if (lstat(p, &st) == 0 || !slash || (size_t)(slash - p) < rootlen)
+			break;
+		*slash = '\0';
+	}
+	if (real) {
+		size_t n = strlen(rroot);
+		inside = !strcmp(rroot, "/") ||
+			 (!strncmp(real, rroot, n) && (real[n] == '/' || real[n] == '\0'));
+	}
+	free(real);
+	free(rroot);
+	free(p);
+	return inside;
+}
+
 static char *dup_buf(const char *p, size_t n)
 {
 	char *r;
@@ -172,6 +206,9 @@ int patch_add(struct patch_set *ps, const char *path, const char *old, size_t ol
 		p += 2;
 	if (!path_is_safe(p))
 		return error("refusing to patch '%s': not a path inside the scanned root", path);
+	if (!resolves_inside(ps->root, p))
+		return error("refusing to patch '%s': a symbolic link leads it outside the scanned root",
+			     path);
 	if (!old && !new)
 		return 0;
 	if (old && new && old_len == new_len && !memcmp(old, new, old_len))
@@ -492,16 +529,26 @@ void patch_write(const struct patch_set *ps, struct strbuf *out)
 		/* Creating or deleting an empty file has no hunk: git prints headers only. */
 		if ((f->old_data && !f->old_len && !f->new_data) || (!f->old_data && !f->new_len))
 			continue;
+		/*
+		 * git ends a name holding a space with a tab on these lines, so
+		 * that `patch` does not cut it at the space.
+		 */
 		sb_adds(out, "--- ");
-		if (f->old_data)
+		if (f->old_data) {
 			add_path(out, "a/", f->path);
-		else
+			if (strchr(f->path, ' '))
+				sb_addc(out, '\t');
+		} else {
 			sb_adds(out, "/dev/null");
+		}
 		sb_adds(out, "\n+++ ");
-		if (f->new_data)
+		if (f->new_data) {
 			add_path(out, "b/", f->path);
-		else
+			if (strchr(f->path, ' '))
+				sb_addc(out, '\t');
+		} else {
 			sb_adds(out, "/dev/null");
+		}
 		sb_addc(out, '\n');
 		patch_diff_hunks(f->old_data ? f->old_data : "", f->old_len,
 				 f->new_data ? f->new_data : "", f->new_len, out);
@@ -636,6 +683,12 @@ int patch_apply(const struct patch_set *ps)
 
 	for (i = 0; i < n; i++) {
 		fps[i] = full_path(ps, ps->files[i].path);
+		/* again: a link may have appeared since the analysis */
+		if (!resolves_inside(ps->root, ps->files[i].path)) {
+			error("'%s' leads outside the scanned root through a symbolic link; "
+			      "not applying the patch", fps[i]);
+			goto out;
+		}
 		if (check_unchanged(fps[i], &ps->files[i]) < 0)
 			goto out;
 	}
