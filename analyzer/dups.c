@@ -613,13 +613,27 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 	/*
 	 * Occurrences visited, bounded: one line of 100k nested brackets or
 	 * imported names makes ~n nested intervals of ~n occurrences each
-	 * (hours). Real code stays far below: the Python stdlib visits ~5 per
-	 * token, site-packages with Django ~35.
+	 * (hours). Real code stays far below: the Python stdlib's tables make
+	 * ~90 visits per candidate token (22M in all).
 	 */
 	uint64_t work = 0, budget = 200 * (uint64_t)n + 100000000u;
+	/*
+	 * seen in text positions. Periodic code (tables, normalized literals)
+	 * makes nested intervals with millions of occurrences in all, nearly
+	 * all covered: tested through global[] against the layout's bitmap
+	 * that is a cache miss or two each; the text's bitmap is small and
+	 * read in order. global[] increases with the text position and an
+	 * occurrence never crosses a separator, so a text range maps to the
+	 * layout range of the same length and the two bitmaps agree.
+	 */
+	uint64_t *ts = xcalloc((size_t)n / 64 + 1, sizeof(*ts));
+#define GLOBAL(p) (global ? global[p] : (p))
 
 	if (bytes > b->r->stats.index_bytes)
 		b->r->stats.index_bytes = bytes;
+	for (int32_t p = 0; p < n; p++)
+		if (GLOBAL(p) >= 0 && bit_get(seen, GLOBAL(p)))
+			ts[p >> 6] |= 1ull << (p & 63);
 	sa = xmalloc((size_t)n * sizeof(*sa));
 	dups_suffix_array(text, sa, n, k);
 
@@ -650,6 +664,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 	for (size_t c = 0; c < niv; c++) {
 		int32_t len = iv[c].len, lo = INT32_MAX, hi = -1;
 		size_t cnt = (size_t)(iv[c].rb - iv[c].lb + 1), nkept = 0, nnew = 0, i;
+		const int32_t *occ = sa + iv[c].lb;
 		int unc = 0;
 		/*
 		 * Cheap rejections first (repetitive code makes many large,
@@ -663,12 +678,10 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			break;
 		}
 		for (i = 0; i < cnt; i++) {
-			int32_t p = sa[iv[c].lb + (int32_t)i];
-			if (global)
-				p = global[p];
+			int32_t p = occ[i];
 			lo = p < lo ? p : lo;
 			hi = p > hi ? p : hi;
-			if (!unc && !maybe_covered(seen, p, len))
+			if (!unc && !maybe_covered(ts, p, len))
 				unc = 1;
 			if (unc && hi - lo >= len)
 				break;
@@ -679,21 +692,20 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		work += cnt;
 		ALLOC_GROW(members, cnt, alloc_members);
 		ALLOC_GROW(kept, cnt, alloc_kept);
-		for (i = 0; i < cnt; i++) {
-			int32_t p = sa[iv[c].lb + (int32_t)i];
-			members[i] = global ? global[p] : p;
-		}
-		if (table_like((const uint32_t *)text + sa[iv[c].lb], len)) {
+		memcpy(members, occ, cnt * sizeof(*members));
+		if (table_like((const uint32_t *)text + occ[0], len)) {
 			/* no sort: a table's intervals are the large ones */
 			for (i = 0; i < cnt; i++) {
-				if (tables && !maybe_covered(seen, members[i], len)) {
+				if (tables && !maybe_covered(ts, members[i], len)) {
+					int32_t g = GLOBAL(members[i]);
 					ALLOC_GROW(*tables, *ntables + 1, alloc_tables);
-					(*tables)[(*ntables)++] =
-						(struct range){members[i], members[i] + len};
+					(*tables)[(*ntables)++] = (struct range){g, g + len};
 				}
 			}
-			for (i = 0; i < cnt; i++)
-				cover(seen, members[i], members[i] + len);
+			for (i = 0; i < cnt; i++) {
+				cover(ts, members[i], members[i] + len);
+				cover(seen, GLOBAL(members[i]), GLOBAL(members[i]) + len);
+			}
 			continue;
 		}
 		qsort(members, cnt, sizeof(*members), cmp_i32);
@@ -705,7 +717,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		if (nkept < 2)
 			continue;
 		for (i = 0; i < nkept; i++)
-			nnew += !covered(seen, kept[i], len);
+			nnew += !covered(ts, kept[i], len);
 		if (!nnew)
 			continue;
 		/*
@@ -717,10 +729,15 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			int32_t from = members[i], to = members[i] + len;
 			for (i++; i < cnt && members[i] <= to; i++)
 				to = members[i] + len;
-			cover(seen, from, to);
+			cover(ts, from, to);
+			cover(seen, GLOBAL(from), GLOBAL(from) + (to - from));
 		}
+		for (i = 0; i < nkept; i++)
+			kept[i] = GLOBAL(kept[i]);
 		emit_clone(b, layout, kept, nkept, len, opt);
 	}
+#undef GLOBAL
+	free(ts);
 	free(members);
 	free(kept);
 	free(iv);
@@ -774,21 +791,50 @@ static void exact_pass(struct builder *b, const struct corpus *layout, struct ra
 	free(global);
 }
 
-/* LSD radix sort of 32-bit values, two 16-bit digits; tmp has n entries. */
+/*
+ * Sort 32-bit values; tmp has n entries. Insertion sort for a few, else an
+ * LSD radix sort (8-bit digits for short arrays, 11-bit ones for long: the
+ * counts stay in L1). qsort's comparison calls were a sixth of a warm dups
+ * run.
+ */
 static void radix_sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
-	size_t *cnt = xmalloc(65537 * sizeof(*cnt));
-	for (int shift = 0; shift < 32; shift += 16) {
-		memset(cnt, 0, 65537 * sizeof(*cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[((v[i] >> shift) & 0xffff) + 1]++;
-		for (size_t d = 1; d <= 65536; d++)
-			cnt[d] += cnt[d - 1];
-		for (size_t i = 0; i < n; i++)
-			tmp[cnt[(v[i] >> shift) & 0xffff]++] = v[i];
-		memcpy(v, tmp, n * sizeof(*v));
+	uint32_t cnt[4][2048];
+	uint32_t *from = v, *to = tmp;
+	int bits = n < 8192 ? 8 : 11, passes = (32 + bits - 1) / bits;
+	uint32_t radix = 1u << bits, mask = radix - 1;
+
+	if (n <= 48) {
+		for (size_t i = 1; i < n; i++) {
+			uint32_t x = v[i];
+			size_t j = i;
+			for (; j && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
 	}
-	free(cnt);
+	for (int d = 0; d < passes; d++)
+		memset(cnt[d], 0, radix * sizeof(cnt[d][0]));
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < passes; d++)
+			cnt[d][(v[i] >> (bits * d)) & mask]++;
+	for (int d = 0; d < passes; d++) {
+		uint32_t sum = 0, *c = cnt[d], *t;
+		int shift = bits * d;
+		for (uint32_t k = 0; k < radix; k++) {
+			uint32_t x = c[k];
+			c[k] = sum;
+			sum += x;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[c[(from[i] >> shift) & mask]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
 }
 
 /*
@@ -1038,12 +1084,6 @@ static int cmp_keyed(const void *a, const void *b)
 	return (x->cand > y->cand) - (x->cand < y->cand);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Jaccard index of two sorted sets, in percent (rounded down). */
 static int jaccard(const uint32_t *x, uint32_t nx, const uint32_t *y, uint32_t ny)
 {
@@ -1062,8 +1102,9 @@ static int jaccard(const uint32_t *x, uint32_t nx, const uint32_t *y, uint32_t n
 
 static uint32_t sort_unique(uint32_t *v, uint32_t n)
 {
-	uint32_t k = 0;
-	qsort(v, n, sizeof(*v), cmp_u32);
+	uint32_t k = 0, *tmp = n > 48 ? xmalloc(n * sizeof(*tmp)) : NULL;
+	radix_sort_u32(v, tmp, n);
+	free(tmp);
 	for (uint32_t i = 0; i < n; i++)
 		if (!k || v[k - 1] != v[i])
 			v[k++] = v[i];
