@@ -106,7 +106,7 @@ struct fact_ref {
 	int line, col;
 };
 
-/* Comments that matter: TODO/FIXME/XXX/placeholder markers, unravel: directives. */
+/* Comments that matter: unfinished-work markers (the words listed in verify.h), unravel: directives. */
 enum note_kind { NOTE_TODO, NOTE_ALLOW_DUPLICATE };
 struct fact_note {
 	enum note_kind kind;

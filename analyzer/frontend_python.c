@@ -41,7 +41,7 @@ enum {
 	RE_IMPORT, /* import a.b as c, d */
 	RE_FROM,   /* from ..x import (a, b as c) */
 	RE_ITEM,   /* one "name [as alias]" of a list, repeated */
-	RE_NOTE,   /* TODO / FIXME / XXX / placeholder in a comment */
+	RE_NOTE,   /* a marker word of unfinished work in a comment (verify.h) */
 	RE_ALLOW,  /* unravel: allow-duplicate */
 	RE_CODING, /* PEP 263 coding cookie */
 	RE__COUNT

