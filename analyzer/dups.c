@@ -1373,34 +1373,6 @@ static size_t count_importers(struct import_index *ix, struct file_facts *const 
 
 /* --- varying tokens --------------------------------------------------------- */
 
-struct srcfile {
-	char *buf;
-	size_t *lines; /* start offsets */
-	size_t nlines;
-	int tried;
-};
-
-static const struct srcfile *src_get(struct srcfile *cache, const struct file_facts *ff, size_t fi)
-{
-	struct srcfile *s = &cache[fi];
-	size_t len, alloc = 0;
-	if (s->tried)
-		return s->buf ? s : NULL;
-	s->tried = 1;
-	if (read_file(ff->path, 0, &s->buf, &len) < 0) {
-		s->buf = NULL;
-		return NULL;
-	}
-	ALLOC_GROW(s->lines, 1, alloc);
-	s->lines[s->nlines++] = 0;
-	for (size_t i = 0; i < len; i++)
-		if (s->buf[i] == '\n') {
-			ALLOC_GROW(s->lines, s->nlines + 1, alloc);
-			s->lines[s->nlines++] = i + 1;
-		}
-	return s;
-}
-
 static size_t scan_quoted(const char *s, size_t n, size_t i)
 {
 	char q = s[i];
@@ -1504,10 +1476,10 @@ static int lex_line(enum lang lang, const char *s, size_t n, size_t *starts, siz
 }
 
 /* The source text of token ti of ff, in the arena; NULL when the line cannot be matched. */
-static const char *token_text(struct arena *a, struct srcfile *cache, const struct file_facts *ff,
+static const char *token_text(struct arena *a, struct source_lines *cache, const struct file_facts *ff,
 			      size_t fi, uint32_t ti)
 {
-	const struct srcfile *src = src_get(cache, ff, fi);
+	const struct source_lines *src = source_lines_get(&cache[fi], ff->path);
 	uint32_t line = ff->tokens[ti].line, first = ti, last = ti;
 	size_t st[256], ln[256];
 	const char *text;
@@ -1575,7 +1547,7 @@ static int align(const struct fact_token *x, uint32_t nx, const struct fact_toke
  * Positions varying the same way (the same tuple of texts) are one parameter.
  */
 static void family_varying(struct builder *b, struct dup_group *g, struct file_facts *const *files,
-			   struct srcfile *cache, const struct dup_options *opt)
+			   struct source_lines *cache, const struct dup_options *opt)
 {
 	size_t rep = 0, nm = g->nmembers, nparams = 0;
 	const struct file_facts *rf;
@@ -1699,7 +1671,7 @@ static int cmp_member_idx(const void *a, const void *b)
 
 static void emit_family(struct builder *b, struct file_facts *const *files, size_t nfiles,
 			const struct cand *cands, uint32_t *idx, size_t n, int sim,
-			struct import_index *ix, struct srcfile *cache, const struct dup_options *opt)
+			struct import_index *ix, struct source_lines *cache, const struct dup_options *opt)
 {
 	struct dup_group *g;
 	struct dup_member *m = arena_alloc(b->r->arena, n * sizeof(*m));
@@ -1777,7 +1749,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	int *minsim;
 	int t = opt->min_similarity;
 	struct import_index ix;
-	struct srcfile *cache;
+	struct source_lines *cache;
 
 	for (size_t f = 0; f < nfiles; f++) {
 		const struct file_facts *ff = files[f];
@@ -1891,10 +1863,8 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 		free(byroot);
 		free(idx);
 	}
-	for (size_t i = 0; i < nfiles; i++) {
-		free(cache[i].buf);
-		free(cache[i].lines);
-	}
+	for (size_t i = 0; i < nfiles; i++)
+		source_lines_release(&cache[i]);
 	free(cache);
 	import_index_release(&ix);
 	free(parent);

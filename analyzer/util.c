@@ -315,6 +315,33 @@ fail: {
 }
 }
 
+const struct source_lines *source_lines_get(struct source_lines *src, const char *path)
+{
+	size_t len, alloc = 0;
+	if (src->tried)
+		return src->buf ? src : NULL;
+	src->tried = 1;
+	if (read_file(path, 0, &src->buf, &len) < 0) {
+		src->buf = NULL;
+		return NULL;
+	}
+	ALLOC_GROW(src->lines, 1, alloc);
+	src->lines[src->nlines++] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (src->buf[i] == '\n') {
+			ALLOC_GROW(src->lines, src->nlines + 1, alloc);
+			src->lines[src->nlines++] = i + 1;
+		}
+	return src;
+}
+
+void source_lines_release(struct source_lines *src)
+{
+	free(src->buf);
+	free(src->lines);
+	memset(src, 0, sizeof(*src));
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
 	char *tmp = xstrfmt("%s.unravel-tmp.%ld", path, (long)getpid());

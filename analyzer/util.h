@@ -75,6 +75,22 @@ void sb_release(struct strbuf *sb);
  */
 int read_file(const char *path, size_t max_size, char **out, size_t *len);
 
+/*
+ * A file's bytes and the offsets of its line starts, read on first use
+ * (the reports show source lines again; the facts keep only hashes). Zero
+ * it to start; source_lines_get() reads path the first time and returns
+ * NULL, now and later, when it cannot be read. Release with
+ * source_lines_release().
+ */
+struct source_lines {
+	char *buf;
+	size_t *lines; /* offsets of line starts */
+	size_t nlines;
+	int tried;
+};
+const struct source_lines *source_lines_get(struct source_lines *src, const char *path);
+void source_lines_release(struct source_lines *src);
+
 /* Create dir and its missing parents (mode 0777 & umask). 0, or -1 with errno. */
 int mkdir_p(const char *dir);
 

@@ -51,36 +51,8 @@ static int setting(const struct options *o, int flag, const char *key, int dflt,
 /* ---------------------------------------------------------------------- */
 /* Source lines, read again for display (the facts keep only hashes).      */
 
-struct source {
-	char *buf;      /* NULL: not read yet; "" when unreadable */
-	size_t *lines;  /* offsets of line starts */
-	size_t nlines;
-	int tried;
-};
-
-static struct source *source_get(struct source *cache, const struct scan *s, size_t fi)
-{
-	struct source *src = &cache[fi];
-	size_t len, alloc = 0;
-	if (src->tried)
-		return src->buf ? src : NULL;
-	src->tried = 1;
-	if (read_file(s->files[fi]->path, 0, &src->buf, &len) < 0) {
-		src->buf = NULL;
-		return NULL;
-	}
-	ALLOC_GROW(src->lines, 1, alloc);
-	src->lines[src->nlines++] = 0;
-	for (size_t i = 0; i < len; i++)
-		if (src->buf[i] == '\n') {
-			ALLOC_GROW(src->lines, src->nlines + 1, alloc);
-			src->lines[src->nlines++] = i + 1;
-		}
-	return src;
-}
-
 /* Line n (1-based) without its newline; NULL past the end. */
-static const char *source_line(const struct source *src, int n, int *len)
+static const char *source_line(const struct source_lines *src, int n, int *len)
 {
 	const char *start, *end;
 	if (n < 1 || (size_t)n > src->nlines)
@@ -95,12 +67,10 @@ static const char *source_line(const struct source *src, int n, int *len)
 	return start;
 }
 
-static void sources_free(struct source *cache, size_t n)
+static void sources_free(struct source_lines *cache, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(cache[i].buf);
-		free(cache[i].lines);
-	}
+	for (size_t i = 0; i < n; i++)
+		source_lines_release(&cache[i]);
 	free(cache);
 }
 
@@ -108,10 +78,10 @@ static void sources_free(struct source *cache, size_t n)
 /* Text                                                                    */
 
 static void text_group(FILE *f, const struct dup_group *g, size_t no, const struct scan *s,
-		       struct source *cache, int verbose)
+		       struct source_lines *cache, int verbose)
 {
 	const struct dup_member *m0 = &g->members[0];
-	struct source *src;
+	const struct source_lines *src;
 	int width = 0, last;
 
 	if (g->kind == DUP_CLONE)
@@ -162,7 +132,7 @@ static void text_group(FILE *f, const struct dup_group *g, size_t no, const stru
 			fputc('\n', f);
 		}
 	}
-	src = source_get(cache, s, m0->file);
+	src = source_lines_get(&cache[m0->file], s->files[m0->file]->path);
 	if (!src)
 		return;
 	last = m0->end_line;
@@ -184,7 +154,7 @@ static void text_group(FILE *f, const struct dup_group *g, size_t no, const stru
 
 static void emit_text(FILE *f, const struct dup_result *r, const struct scan *s, int verbose)
 {
-	struct source *cache = xcalloc(s->nfiles ? s->nfiles : 1, sizeof(*cache));
+	struct source_lines *cache = xcalloc(s->nfiles ? s->nfiles : 1, sizeof(*cache));
 	size_t nclone = 0, nfamily = 0, nallowed = 0, no = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		int header = 0;
