@@ -1768,8 +1768,9 @@ static void add_component(struct manager_graph *mg, size_t *alloc, const char *n
 }
 
 /*
- * Excluded from the inventory: excluded names (tests, exceptions) and
- * classes deriving from one, through resolved bases too.
+ * Excluded from the inventory: excluded names (tests, exceptions), enums
+ * (CacheType(Enum) names the kinds of a cache, it is not a cache system)
+ * and classes deriving from one, through resolved bases too.
  */
 static int class_excluded(struct builder *b, int c)
 {
@@ -1781,7 +1782,9 @@ static int class_excluded(struct builder *b, int c)
 			const char *base = k->fc->bases[j], *dot = strrchr(base, '.');
 			base = dot ? dot + 1 : base;
 			if (!strcmp(base, "Exception") || !strcmp(base, "BaseException") ||
-			    naming_is_excluded(&b->rules, base))
+			    !strcmp(base, "Enum") || !strcmp(base, "IntEnum") ||
+			    !strcmp(base, "StrEnum") || !strcmp(base, "Flag") ||
+			    !strcmp(base, "IntFlag") || naming_is_excluded(&b->rules, base))
 				return 1;
 		}
 		if (k->ff->lang != LANG_PYTHON || k->base == c)
