@@ -1330,6 +1330,12 @@ static void python_edges(struct builder *b)
 					break;
 				if (r->kind == REF_REGISTER && !(r->host && starts_with(r->host, "self.")))
 					break;
+				/*
+				 * Base.__init__(self, ...) initialises self, the
+				 * way super().__init__() does: no new object.
+				 */
+				if (r->kind == REF_CALL && ends_with(r->value, ".__init__"))
+					break;
 				c = resolve_class(b, fi, r->value, 1);
 				if (c < 0 || c == A || b->cls[c].node < 0)
 					break;
