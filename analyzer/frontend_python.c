@@ -1255,7 +1255,13 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 		size_t need;
 		uint32_t cp;
 		if (ch < 0x80) {
-			i++;
+			/* ASCII, eight bytes at a time: most source is */
+			uint64_t w;
+			for (i++; i + 8 <= len; i += 8) {
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ull)
+					break;
+			}
 			continue;
 		}
 		if (ch >= 0xc2 && ch <= 0xdf)

@@ -105,14 +105,26 @@ static inline int is_eol(char c)
 	return c == '\n' || c == '\r';
 }
 
+/* 1: may start a name (letters, '_', any non-ASCII byte); 2: digits, inside only. */
+static const unsigned char name_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 static inline int is_name_start(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+	return name_class[c] == 1;
 }
 
 static inline int is_name_char(unsigned char c)
 {
-	return is_name_start(c) || (c >= '0' && c <= '9');
+	return name_class[c] != 0;
 }
 
 static inline int is_digit(char c)
@@ -330,24 +342,29 @@ static size_t scan_number(const char *s, size_t p, size_t len)
 	return p;
 }
 
+/* Length of the operator or delimiter at s[p] (0: none), longest first. */
 static size_t op_length(const char *s, size_t p, size_t len)
 {
-	static const char *const ops3[] = {"**=", "//=", ">>=", "<<=", "...", "!=", NULL};
-	static const char *const ops2[] = {"!=", "%=", "&=", "**", "*=", "+=", "-=", "->", "//",
-					   "/=", ":=", "<<", "<=", "<>", "==", ">=", ">>", "@=",
-					   "^=", "|=", NULL};
 	size_t left = len - p;
-	if (left >= 3)
-		for (int i = 0; ops3[i]; i++)
-			if (strlen(ops3[i]) == 3 && !memcmp(s + p, ops3[i], 3))
-				return 3;
-	if (left >= 2)
-		for (int i = 0; ops2[i]; i++)
-			if (!memcmp(s + p, ops2[i], 2))
-				return 2;
-	if (strchr("%&()*+,-./:;<=>@[]^{|}~!", s[p]) && s[p])
+	unsigned char c = (unsigned char)s[p];
+	unsigned char d = left >= 2 ? (unsigned char)s[p + 1] : 0;
+	unsigned char e = left >= 3 ? (unsigned char)s[p + 2] : 0;
+	switch (c) {
+	case '*': case '/': case '<': case '>':
+		if (d == c)
+			return e == '=' ? 3 : 2; /* ** // << >> and **= //= <<= >>= */
+		return d == '=' || (c == '<' && d == '>') ? 2 : 1;
+	case '.':
+		return d == '.' && e == '.' ? 3 : 1;
+	case '-':
+		return d == '=' || d == '>' ? 2 : 1;
+	case '!': case '%': case '&': case '+': case ':': case '=': case '@': case '^': case '|':
+		return d == '=' ? 2 : 1;
+	case '(': case ')': case ',': case ';': case '[': case ']': case '{': case '}': case '~':
 		return 1;
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 static void close_brackets(struct tz *t, const char *why)
