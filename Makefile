@@ -12,13 +12,20 @@ PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LLVM_INC    := $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
 LLVM_LIBDIR := $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
-CLANG_LIBS  := -L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lclang
+# libclang is not linked: frontend_c.c dlopen()s it when a C translation unit
+# must be parsed (so a Python scan or a warm run never loads LLVM). Its path
+# and soname are known here and compiled in.
+LIBCLANG    := $(LLVM_LIBDIR)/libclang.so
+LIBCLANG_SONAME := $(shell objdump -p $(LIBCLANG) 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+CLANG_DEFS  := -DUNRAVEL_LIBCLANG_PATH='"$(LIBCLANG)"' \
+               $(if $(LIBCLANG_SONAME),-DUNRAVEL_LIBCLANG_SONAME='"$(LIBCLANG_SONAME)"')
+CLANG_LIBS  := -ldl
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -I$(LLVM_INC) \
-             -DUNRAVEL_TEMPLATE_DIR='"$(PREFIX)/share/unravel/templates"' -MMD -MP
+             -DUNRAVEL_TEMPLATE_DIR='"$(PREFIX)/share/unravel/templates"' $(CLANG_DEFS) -MMD -MP
 LDLIBS   := $(PKG_LIBS) $(CLANG_LIBS) -lpthread -lm
 
 LIB_SRCS  := $(sort $(wildcard analyzer/*.c codegen/*.c))

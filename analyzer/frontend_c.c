@@ -26,10 +26,10 @@
 #include "scan.h"
 #include "util.h"
 
-#include <clang-c/CXCompilationDatabase.h>
 #include <clang-c/Index.h>
 #include <jansson.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -41,6 +41,127 @@
 #include <unistd.h>
 
 static const char *const exts[] = {".c", ".h", NULL};
+
+/* ------------------------------------------------------------------ */
+/*
+ * libclang, loaded with dlopen() the first time a translation unit must be
+ * parsed. Linking it would make every run pay for loading libclang and
+ * LLVM (tens of ms of CPU, ~60 MB), even a Python scan or a warm run whose
+ * translation units all come from the TU cache. The header's prototypes
+ * give the pointers their types (__typeof__ refers to no symbol); calls go
+ * through cx.name(...). Everything is resolved at once, so a library that
+ * lacks one function is rejected before any parse, never half-used.
+ */
+#define CLANG_FUNCS(X) \
+	X(createIndex) X(disposeIndex) X(parseTranslationUnit2) X(disposeTranslationUnit) \
+	X(getTranslationUnitCursor) X(visitChildren) X(getInclusions) X(getCString) \
+	X(disposeString) X(getFileName) X(getFileContents) X(getIncludedFile) \
+	X(getCursorKind) X(getCursorLocation) X(getCursorExtent) X(getCursorSpelling) \
+	X(getCursorType) X(getNullCursor) X(isCursorDefinition) X(getExpansionLocation) \
+	X(getRangeStart) X(getRangeEnd) X(Location_isInSystemHeader) X(Cursor_isNull) \
+	X(Cursor_isAnonymous) X(Cursor_getNumArguments) X(Cursor_getArgument) \
+	X(Cursor_getStorageClass) X(getTypeSpelling) X(getTypeDeclaration) \
+	X(getPointeeType) X(getArrayElementType) X(Type_getNamedType) \
+	X(getTypedefDeclUnderlyingType) X(getNumDiagnostics) X(getDiagnostic) \
+	X(disposeDiagnostic) X(getDiagnosticSeverity) X(getDiagnosticSpelling) \
+	X(getDiagnosticLocation)
+
+static struct {
+#define CLANG_MEMBER(f) __typeof__(clang_##f) *f;
+	CLANG_FUNCS(CLANG_MEMBER)
+#undef CLANG_MEMBER
+} cx;
+
+/*
+ * Where libclang is: UNRAVEL_LIBCLANG when set (and then only there), else
+ * the library found at build time (llvm-config --libdir), else its soname
+ * through the dynamic loader's search path (an installed binary on a
+ * machine without the -dev package's symlink).
+ */
+#ifndef UNRAVEL_LIBCLANG_PATH
+#define UNRAVEL_LIBCLANG_PATH "libclang.so"
+#endif
+#ifndef UNRAVEL_LIBCLANG_SONAME
+#define UNRAVEL_LIBCLANG_SONAME "libclang.so.1"
+#endif
+
+static int libclang_candidates(const char **out)
+{
+	const char *env = getenv("UNRAVEL_LIBCLANG");
+	int n = 0;
+	if (env && *env) {
+		out[n++] = env;
+		return n;
+	}
+	out[n++] = UNRAVEL_LIBCLANG_PATH;
+	if (strcmp(UNRAVEL_LIBCLANG_SONAME, UNRAVEL_LIBCLANG_PATH))
+		out[n++] = UNRAVEL_LIBCLANG_SONAME;
+	return n;
+}
+
+/*
+ * What the TU cache keys results on instead of clang_getClangVersion(),
+ * which would need the library loaded: the first candidate that exists,
+ * with its size and mtime (a soname, which only the loader can resolve,
+ * stands for itself).
+ */
+static char *libclang_identity(void)
+{
+	const char *cand[2];
+	int n = libclang_candidates(cand);
+	struct stat st;
+	for (int i = 0; i < n; i++) {
+		if (!strchr(cand[i], '/'))
+			return xstrdup(cand[i]);
+		if (stat(cand[i], &st) == 0)
+			return xstrfmt("%s %lld %lld.%09ld", cand[i], (long long)st.st_size,
+				       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+	}
+	return xstrdup(cand[n - 1]);
+}
+
+/*
+ * Load libclang once per process (finish() runs on one thread). 0, or -1
+ * with *why set to a message (static storage) when it cannot be loaded:
+ * the caller warns and leaves the C files unparsed. The handle is never
+ * closed: LLVM's static destructors do not survive dlclose().
+ */
+static int libclang_load(const char **why)
+{
+	static int state; /* 0: not tried, 1: loaded, -1: failed */
+	static char msg[512];
+	const char *cand[2], *name = NULL;
+	int n;
+	void *h = NULL;
+
+	if (state) {
+		*why = msg;
+		return state > 0 ? 0 : -1;
+	}
+	n = libclang_candidates(cand);
+	msg[0] = '\0';
+	for (int i = 0; i < n && !h; i++) {
+		name = cand[i];
+		h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+		if (!h && !msg[0]) {
+			const char *e = dlerror();
+			snprintf(msg, sizeof(msg), "%s", e ? e : cand[i]);
+		}
+	}
+	state = -1;
+	*why = msg;
+	if (!h)
+		return -1;
+#define CLANG_RESOLVE(f) \
+	if (!(*(void **)&cx.f = dlsym(h, "clang_" #f))) { \
+		snprintf(msg, sizeof(msg), "%s has no clang_%s", name, #f); \
+		return -1; \
+	}
+	CLANG_FUNCS(CLANG_RESOLVE)
+#undef CLANG_RESOLVE
+	state = 1;
+	return 0;
+}
 
 /* ------------------------------------------------------------------ */
 /* Small hash tables: string -> int, and pointer -> pointer.          */
@@ -713,6 +834,7 @@ struct tu {
 	int *touched; /* project files it has declarations of (ascending, no repeats) */
 	int ntouched, alloc_touched;
 	int parsed, failed, cacheable;
+	int unparsed; /* libclang could not be loaded */
 };
 
 /* A compilation database entry: its file and flags (without argv[0] and the file). */
@@ -747,6 +869,8 @@ struct ctx {
 	int nfallback_args;
 	struct dbent *dbents; /* compilation database entries */
 	int ndbents, alloc_dbents;
+	int nunparsed;          /* TUs left unparsed: libclang could not be loaded */
+	const char *clang_error; /* why */
 };
 
 /* Per-file information cached for one TU. */
@@ -772,9 +896,9 @@ struct tuwork {
 
 static char *cxstr(CXString s)
 {
-	const char *p = clang_getCString(s);
+	const char *p = cx.getCString(s);
 	char *r = xstrdup(p ? p : "");
-	clang_disposeString(s);
+	cx.disposeString(s);
 	return r;
 }
 
@@ -819,7 +943,7 @@ static const struct tufile *tu_file(struct tuwork *w, CXFile f)
 	if (tf)
 		return tf;
 	tf = xmalloc(sizeof(*tf));
-	name = cxstr(clang_getFileName(f));
+	name = cxstr(cx.getFileName(f));
 	tf->canon = canon_path(w->c, name);
 	free(name);
 	tf->idx = strmap_get(&w->c->pathmap, tf->canon);
@@ -833,8 +957,8 @@ static int cursor_where(struct tuwork *w, CXCursor cur, unsigned *line, unsigned
 {
 	CXFile f;
 	const struct tufile *tf;
-	CXSourceLocation loc = clang_getCursorLocation(cur);
-	clang_getExpansionLocation(loc, &f, line, col, off);
+	CXSourceLocation loc = cx.getCursorLocation(cur);
+	cx.getExpansionLocation(loc, &f, line, col, off);
 	tf = tu_file(w, f);
 	return tf ? tf->idx : -1;
 }
@@ -861,31 +985,31 @@ static char *type_name(CXType t)
 	for (;;) {
 		enum CXTypeKind k = t.kind;
 		if (k == CXType_Pointer)
-			t = clang_getPointeeType(t);
+			t = cx.getPointeeType(t);
 		else if (k == CXType_ConstantArray || k == CXType_IncompleteArray ||
 			 k == CXType_VariableArray || k == CXType_DependentSizedArray)
-			t = clang_getArrayElementType(t);
+			t = cx.getArrayElementType(t);
 		else
 			break;
 	}
 	if (t.kind == CXType_Elaborated) {
-		CXType named = clang_Type_getNamedType(t);
+		CXType named = cx.Type_getNamedType(t);
 		if (named.kind != CXType_Invalid)
 			t = named;
 	}
 	if (t.kind != CXType_Record && t.kind != CXType_Typedef && t.kind != CXType_Enum)
 		return NULL;
 	if (t.kind == CXType_Record || t.kind == CXType_Enum) {
-		CXCursor d = clang_getTypeDeclaration(t);
-		if (clang_Cursor_isAnonymous(d))
+		CXCursor d = cx.getTypeDeclaration(t);
+		if (cx.Cursor_isAnonymous(d))
 			return NULL;
-		s = cxstr(clang_getCursorSpelling(d));
+		s = cxstr(cx.getCursorSpelling(d));
 		if (*s)
 			return s;
 		free(s);
 		return NULL;
 	}
-	s = cxstr(clang_getTypeSpelling(t));
+	s = cxstr(cx.getTypeSpelling(t));
 	/* Strip qualifiers and tag keywords that a spelling may carry. */
 	for (;;) {
 		static const char *const pre[] = {"const ", "volatile ", "restrict ", "struct ",
@@ -914,13 +1038,13 @@ static char *type_name(CXType t)
 static char *record_name(CXCursor cur)
 {
 	char *s;
-	if (!clang_Cursor_isAnonymous(cur)) {
-		s = cxstr(clang_getCursorSpelling(cur));
+	if (!cx.Cursor_isAnonymous(cur)) {
+		s = cxstr(cx.getCursorSpelling(cur));
 		if (*s && !strchr(s, ' ') && !strchr(s, '('))
 			return s;
 		free(s);
 	}
-	s = cxstr(clang_getTypeSpelling(clang_getCursorType(cur)));
+	s = cxstr(cx.getTypeSpelling(cx.getCursorType(cur)));
 	if (*s && !strchr(s, ' ') && !strchr(s, '(') && !strchr(s, ':'))
 		return s;
 	free(s);
@@ -936,15 +1060,15 @@ struct field_visit {
 static enum CXChildVisitResult visit_field(CXCursor cur, CXCursor parent, CXClientData data)
 {
 	struct field_visit *fv = data;
-	enum CXCursorKind k = clang_getCursorKind(cur);
+	enum CXCursorKind k = cx.getCursorKind(cur);
 	unsigned line, col, off;
 	(void)parent;
 
 	if (k == CXCursor_FieldDecl) {
-		char *tn = type_name(clang_getCursorType(cur));
+		char *tn = type_name(cx.getCursorType(cur));
 		if (tn) {
 			struct fact_ref *r;
-			char *name = cxstr(clang_getCursorSpelling(cur));
+			char *name = cxstr(cx.getCursorSpelling(cur));
 			cursor_where(fv->w, cur, &line, &col, &off);
 			r = facts_add_ref(fv->ff);
 			r->kind = REF_FIELD;
@@ -957,9 +1081,9 @@ static enum CXChildVisitResult visit_field(CXCursor cur, CXCursor parent, CXClie
 			free(tn);
 		}
 	} else if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
-		   clang_Cursor_isAnonymous(cur)) {
+		   cx.Cursor_isAnonymous(cur)) {
 		/* Members of an anonymous struct/union belong to the enclosing one. */
-		clang_visitChildren(cur, visit_field, fv);
+		cx.visitChildren(cur, visit_field, fv);
 	}
 	return CXChildVisit_Continue;
 }
@@ -971,11 +1095,11 @@ static void add_record(struct tuwork *w, struct file_facts *ff, CXCursor cur, un
 	struct fact_class *fc;
 	struct field_visit fv;
 	unsigned eline;
-	CXSourceRange ext = clang_getCursorExtent(cur);
+	CXSourceRange ext = cx.getCursorExtent(cur);
 
 	if (!name)
 		return;
-	clang_getExpansionLocation(clang_getRangeEnd(ext), NULL, &eline, NULL, NULL);
+	cx.getExpansionLocation(cx.getRangeEnd(ext), NULL, &eline, NULL, NULL);
 	fc = facts_add_class(ff);
 	fc->name = facts_str(ff, name);
 	fc->line = (int)line;
@@ -984,27 +1108,27 @@ static void add_record(struct tuwork *w, struct file_facts *ff, CXCursor cur, un
 	fv.w = w;
 	fv.ff = ff;
 	fv.cls = fc->name;
-	clang_visitChildren(cur, visit_field, &fv);
+	cx.visitChildren(cur, visit_field, &fv);
 	free(name);
 }
 
 static void add_typedef(struct tuwork *w, struct file_facts *ff, CXCursor cur, unsigned line,
 			unsigned col)
 {
-	CXType u = clang_getTypedefDeclUnderlyingType(cur);
+	CXType u = cx.getTypedefDeclUnderlyingType(cur);
 	char *name, *tag = NULL;
 	struct fact_class *fc;
 	(void)w;
 
 	if (u.kind == CXType_Elaborated)
-		u = clang_Type_getNamedType(u);
+		u = cx.Type_getNamedType(u);
 	if (u.kind != CXType_Record)
 		return;
-	name = cxstr(clang_getCursorSpelling(cur));
+	name = cxstr(cx.getCursorSpelling(cur));
 	{
-		CXCursor d = clang_getTypeDeclaration(u);
-		if (!clang_Cursor_isAnonymous(d)) {
-			tag = cxstr(clang_getCursorSpelling(d));
+		CXCursor d = cx.getTypeDeclaration(u);
+		if (!cx.Cursor_isAnonymous(d)) {
+			tag = cxstr(cx.getCursorSpelling(d));
 			if (!*tag || !strcmp(tag, name) || strchr(tag, ' ')) {
 				free(tag);
 				tag = NULL;
@@ -1013,11 +1137,11 @@ static void add_typedef(struct tuwork *w, struct file_facts *ff, CXCursor cur, u
 	}
 	/* typedef struct {..} Foo: the struct itself is already recorded as Foo. */
 	if (!tag) {
-		CXCursor d = clang_getTypeDeclaration(u);
+		CXCursor d = cx.getTypeDeclaration(u);
 		char *rn = record_name(d);
 		int same = rn && !strcmp(rn, name);
 		free(rn);
-		if (same && clang_isCursorDefinition(d)) {
+		if (same && cx.isCursorDefinition(d)) {
 			free(name);
 			return;
 		}
@@ -1041,8 +1165,8 @@ static enum CXChildVisitResult visit_body(CXCursor cur, CXCursor parent, CXClien
 {
 	struct tuwork *w = data;
 	(void)parent;
-	if (clang_getCursorKind(cur) == CXCursor_CallExpr) {
-		char *callee = cxstr(clang_getCursorSpelling(cur));
+	if (cx.getCursorKind(cur) == CXCursor_CallExpr) {
+		char *callee = cxstr(cx.getCursorSpelling(cur));
 		if (*callee) {
 			unsigned line, col, off;
 			struct fact_ref *r;
@@ -1062,7 +1186,7 @@ static enum CXChildVisitResult visit_body(CXCursor cur, CXCursor parent, CXClien
 static enum CXChildVisitResult find_body(CXCursor cur, CXCursor parent, CXClientData data)
 {
 	(void)parent;
-	if (clang_getCursorKind(cur) == CXCursor_CompoundStmt) {
+	if (cx.getCursorKind(cur) == CXCursor_CompoundStmt) {
 		*(CXCursor *)data = cur;
 		return CXChildVisit_Break;
 	}
@@ -1073,40 +1197,40 @@ static void add_function(struct tuwork *w, struct file_facts *ff, CXCursor cur, 
 			 unsigned col)
 {
 	struct fact_func *fn;
-	CXCursor body = clang_getNullCursor();
-	int nargs = clang_Cursor_getNumArguments(cur);
-	char *name = cxstr(clang_getCursorSpelling(cur));
+	CXCursor body = cx.getNullCursor();
+	int nargs = cx.Cursor_getNumArguments(cur);
+	char *name = cxstr(cx.getCursorSpelling(cur));
 	unsigned eline, boff = 0, eoff = 0;
 
-	clang_visitChildren(cur, find_body, &body);
+	cx.visitChildren(cur, find_body, &body);
 	fn = facts_add_func(ff);
 	fn->name = facts_str(ff, name);
 	fn->line = (int)line;
 	fn->col = (int)col;
-	clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(cur)), NULL, &eline,
+	cx.getExpansionLocation(cx.getRangeEnd(cx.getCursorExtent(cur)), NULL, &eline,
 				   NULL, NULL);
 	fn->end_line = (int)eline;
-	fn->is_static = clang_Cursor_getStorageClass(cur) == CX_SC_Static;
+	fn->is_static = cx.Cursor_getStorageClass(cur) == CX_SC_Static;
 	if (nargs > 0) {
 		fn->params = arena_alloc(ff->arena, sizeof(*fn->params) * (size_t)nargs);
 		fn->nparams = nargs;
 		for (int i = 0; i < nargs; i++) {
-			CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
-			char *pn = cxstr(clang_getCursorSpelling(a));
-			char *pt = cxstr(clang_getTypeSpelling(clang_getCursorType(a)));
+			CXCursor a = cx.Cursor_getArgument(cur, (unsigned)i);
+			char *pn = cxstr(cx.getCursorSpelling(a));
+			char *pt = cxstr(cx.getTypeSpelling(cx.getCursorType(a)));
 			fn->params[i].name = facts_str(ff, pn);
 			fn->params[i].annotation = facts_str(ff, pt);
 			free(pn);
 			free(pt);
 		}
 	}
-	if (!clang_Cursor_isNull(body)) {
-		CXSourceRange r = clang_getCursorExtent(body);
-		clang_getExpansionLocation(clang_getRangeStart(r), NULL, NULL, NULL, &boff);
-		clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &eoff);
+	if (!cx.Cursor_isNull(body)) {
+		CXSourceRange r = cx.getCursorExtent(body);
+		cx.getExpansionLocation(cx.getRangeStart(r), NULL, NULL, NULL, &boff);
+		cx.getExpansionLocation(cx.getRangeEnd(r), NULL, NULL, NULL, &eoff);
 		w->ff = ff;
 		w->func = fn->name;
-		clang_visitChildren(body, visit_body, w);
+		cx.visitChildren(body, visit_body, w);
 		w->ff = NULL;
 		w->func = NULL;
 	}
@@ -1121,15 +1245,15 @@ static void add_inclusion(struct tuwork *w, CXCursor cur, int idx, unsigned line
 {
 	struct tu *t = &w->c->tus[w->tu];
 	struct incl *in;
-	CXFile here, inc = clang_getIncludedFile(cur);
+	CXFile here, inc = cx.getIncludedFile(cur);
 	const struct tufile *tf = tu_file(w, inc);
 	size_t size = 0;
 	const char *buf;
 	int angled = 0;
 
 	/* Angled or quoted: the spelling has no delimiters, the source does. */
-	clang_getExpansionLocation(clang_getCursorLocation(cur), &here, NULL, NULL, NULL);
-	buf = clang_getFileContents(w->cxtu, here, &size);
+	cx.getExpansionLocation(cx.getCursorLocation(cur), &here, NULL, NULL, NULL);
+	buf = cx.getFileContents(w->cxtu, here, &size);
 	for (size_t i = off; buf && i < size && buf[i] != '\n'; i++)
 		if (buf[i] == '<' || buf[i] == '"') {
 			angled = buf[i] == '<';
@@ -1142,14 +1266,14 @@ static void add_inclusion(struct tuwork *w, CXCursor cur, int idx, unsigned line
 	in->col = (int)col;
 	in->angled = angled;
 	in->tu = w->tu;
-	in->module = cxstr(clang_getCursorSpelling(cur));
+	in->module = cxstr(cx.getCursorSpelling(cur));
 	in->resolved = tf ? xstrdup(tf->canon) : NULL;
 }
 
 static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClientData data)
 {
 	struct tuwork *w = data;
-	enum CXCursorKind k = clang_getCursorKind(cur);
+	enum CXCursorKind k = cx.getCursorKind(cur);
 	unsigned line, col, off;
 	struct file_facts *ff;
 	int idx;
@@ -1158,7 +1282,7 @@ static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClient
 	if (k != CXCursor_InclusionDirective && k != CXCursor_StructDecl &&
 	    k != CXCursor_UnionDecl && k != CXCursor_TypedefDecl && k != CXCursor_FunctionDecl)
 		return CXChildVisit_Continue;
-	if (clang_Location_isInSystemHeader(clang_getCursorLocation(cur)))
+	if (cx.Location_isInSystemHeader(cx.getCursorLocation(cur)))
 		return CXChildVisit_Continue;
 	idx = cursor_where(w, cur, &line, &col, &off);
 	if (idx < 0)
@@ -1167,7 +1291,7 @@ static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClient
 		add_inclusion(w, cur, idx, line, col, off);
 		return CXChildVisit_Continue;
 	}
-	if (k != CXCursor_TypedefDecl && !clang_isCursorDefinition(cur))
+	if (k != CXCursor_TypedefDecl && !cx.isCursorDefinition(cur))
 		return CXChildVisit_Continue;
 	if (w->mark[idx] != w->tu + 1) {
 		struct tu *t = &w->c->tus[w->tu];
@@ -1200,26 +1324,26 @@ static int collect_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 {
 	struct ctx *c = w->c;
 	struct tu *t = &c->tus[w->tu];
-	unsigned n = clang_getNumDiagnostics(tu);
+	unsigned n = cx.getNumDiagnostics(tu);
 	int errors = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		CXDiagnostic d = clang_getDiagnostic(tu, i);
-		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+		CXDiagnostic d = cx.getDiagnostic(tu, i);
+		enum CXDiagnosticSeverity sev = cx.getDiagnosticSeverity(d);
 		if (sev >= CXDiagnostic_Error) {
 			CXFile f;
 			unsigned line = 0, col = 0;
 			const struct tufile *tf;
-			char *msg = cxstr(clang_getDiagnosticSpelling(d));
+			char *msg = cxstr(cx.getDiagnosticSpelling(d));
 			struct tdiag *td;
 
 			if (starts_with(msg, "too many errors emitted")) {
 				free(msg);
-				clang_disposeDiagnostic(d);
+				cx.disposeDiagnostic(d);
 				continue;
 			}
 			errors++;
-			clang_getExpansionLocation(clang_getDiagnosticLocation(d), &f, &line, &col,
+			cx.getExpansionLocation(cx.getDiagnosticLocation(d), &f, &line, &col,
 						   NULL);
 			tf = tu_file(w, f);
 			ALLOC_GROW(t->diags, t->ndiags + 1, t->alloc_diags);
@@ -1236,7 +1360,7 @@ static int collect_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 			td->fatal = sev == CXDiagnostic_Fatal;
 			td->msg = msg;
 		}
-		clang_disposeDiagnostic(d);
+		cx.disposeDiagnostic(d);
 	}
 	return errors;
 }
@@ -1336,7 +1460,7 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	atomic_store(&c->files[t->file].reached, 1);
 	t->parsed = 1;
 	w->cxtu = NULL;
-	rc = clang_parseTranslationUnit2(index, NULL, (const char *const *)t->args, t->nargs, NULL,
+	rc = cx.parseTranslationUnit2(index, NULL, (const char *const *)t->args, t->nargs, NULL,
 					 0, opts, &w->cxtu);
 	if (rc != CXError_Success || !w->cxtu) {
 		t->failed = 1;
@@ -1346,8 +1470,8 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	t->cacheable = 1;
 	dv.w = w;
 	dv.stat_files = !c->s->opt->no_cache;
-	clang_getInclusions(w->cxtu, visit_inclusion, &dv);
-	clang_visitChildren(clang_getTranslationUnitCursor(w->cxtu), visit_top, w);
+	cx.getInclusions(w->cxtu, visit_inclusion, &dv);
+	cx.visitChildren(cx.getTranslationUnitCursor(w->cxtu), visit_top, w);
 	if (t->ntouched)
 		qsort(t->touched, (size_t)t->ntouched, sizeof(*t->touched), cmp_int);
 	/* A missing header may appear later: such a TU is not cached. */
@@ -1373,7 +1497,7 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	w->nstaged = 0;
 	pthread_mutex_unlock(&c->lock);
 
-	clang_disposeTranslationUnit(w->cxtu);
+	cx.disposeTranslationUnit(w->cxtu);
 	w->cxtu = NULL;
 	ptrmap_free(&w->files, 1);
 }
@@ -1382,7 +1506,7 @@ static void *tu_worker(void *arg)
 {
 	struct ctx *c = arg;
 	struct tuwork w;
-	CXIndex index = clang_createIndex(0, 0);
+	CXIndex index = cx.createIndex(0, 0);
 	int i;
 
 	memset(&w, 0, sizeof(w));
@@ -1393,7 +1517,7 @@ static void *tu_worker(void *arg)
 		w.tu = c->todo[i];
 		parse_tu(&w, index);
 	}
-	clang_disposeIndex(index);
+	cx.disposeIndex(index);
 	free(w.staged);
 	free(w.mark);
 	free(w.nstaged_list);
@@ -1405,9 +1529,17 @@ static void run_tus(struct ctx *c, int *todo, int n)
 {
 	int jobs = c->s->opt->jobs > 0 ? c->s->opt->jobs : online_cpus();
 	pthread_t *threads;
+	const char *why;
 
 	if (n <= 0)
 		return;
+	if (libclang_load(&why) < 0) {
+		for (int i = 0; i < n; i++)
+			c->tus[todo[i]].unparsed = 1;
+		c->nunparsed += n;
+		c->clang_error = why;
+		return;
+	}
 	if (jobs > n)
 		jobs = n;
 	c->todo = todo;
@@ -1491,13 +1623,209 @@ static int drop_arg(const char *a, int *skip_next)
 	return 0;
 }
 
-/* Where to look for compile_commands.json: --compile-commands, or each root and its build/. */
-static CXCompilationDatabase open_compdb(struct ctx *c, char **dir_out)
+/*
+ * compile_commands.json, read here rather than with libclang's
+ * clang_CompilationDatabase_fromDirectory(): the TU cache needs every TU's
+ * arguments to know whether it can serve it, and that must not cost loading
+ * libclang. The reading follows libclang's JSON database: "arguments" wins
+ * over "command", which is split like a POSIX shell would (quotes,
+ * backslashes); @file arguments are replaced by the file's arguments
+ * (relative to "directory"); a compiler named like g++ or clang++ gets
+ * --driver-mode=g++ as libclang adds it. An entry without "directory",
+ * "file" and a command makes the whole file unusable, as for libclang.
+ */
+struct compcmd {
+	char *dir;   /* "directory" */
+	char *file;  /* "file", as written */
+	char **argv; /* the compiler first; NULL-terminated */
+	int argc;
+};
+
+struct compdb {
+	struct compcmd *cmds;
+	int n, alloc;
+};
+
+static void compdb_free(struct compdb *db)
+{
+	for (int i = 0; i < db->n; i++) {
+		free(db->cmds[i].dir);
+		free(db->cmds[i].file);
+		for (int k = 0; k < db->cmds[i].argc; k++)
+			free(db->cmds[i].argv[k]);
+		free(db->cmds[i].argv);
+	}
+	free(db->cmds);
+	memset(db, 0, sizeof(*db));
+}
+
+static void push_arg(char ***args, int *n, char *a);
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Split a shell command line into words (quotes and backslashes removed), appended to argv. */
+static void split_command(const char *s, char ***argv, int *argc)
+{
+	struct strbuf sb;
+	for (;;) {
+		while (is_blank(*s))
+			s++;
+		if (!*s)
+			return;
+		sb_init(&sb);
+		while (*s && !is_blank(*s)) {
+			if (*s == '\\' && s[1]) {
+				sb_addc(&sb, s[1]);
+				s += 2;
+			} else if (*s == '\'') {
+				for (s++; *s && *s != '\''; s++)
+					sb_addc(&sb, *s);
+				s += *s != '\0';
+			} else if (*s == '"') {
+				for (s++; *s && *s != '"'; s++) {
+					if (*s == '\\' && s[1])
+						s++;
+					sb_addc(&sb, *s);
+				}
+				s += *s != '\0';
+			} else {
+				sb_addc(&sb, *s++);
+			}
+		}
+		push_arg(argv, argc, sb_detach(&sb, NULL));
+	}
+}
+
+/* Replace @file arguments by the words of the file (at most 64 files, nested ones too). */
+static void expand_response_files(struct compcmd *cc)
+{
+	int budget = 64;
+	for (int i = 1; i < cc->argc && budget > 0; i++) {
+		char *path, *buf, **words = NULL;
+		size_t len;
+		int nwords = 0;
+		if (cc->argv[i][0] != '@' || !cc->argv[i][1])
+			continue;
+		path = cc->argv[i][1] == '/' ? xstrdup(cc->argv[i] + 1)
+					     : xstrfmt("%s/%s", cc->dir, cc->argv[i] + 1);
+		if (read_file(path, 1u << 24, &buf, &len) < 0) {
+			free(path);
+			continue;
+		}
+		free(path);
+		budget--;
+		split_command(buf, &words, &nwords);
+		free(buf);
+		cc->argv = xrealloc(cc->argv, sizeof(*cc->argv) * (size_t)(cc->argc + nwords + 1));
+		free(cc->argv[i]);
+		memmove(cc->argv + i + nwords, cc->argv + i + 1,
+			sizeof(*cc->argv) * (size_t)(cc->argc - i)); /* with the NULL */
+		if (nwords)
+			memcpy(cc->argv + i, words, sizeof(*words) * (size_t)nwords);
+		cc->argc += nwords - 1;
+		free(words);
+		i--; /* the first word may itself be a @file */
+	}
+}
+
+/* g++, c++, clang++, x86_64-linux-gnu-g++-12: compilers that treat .c files as C++. */
+static void add_driver_mode(struct compcmd *cc)
+{
+	const char *base = strrchr(cc->argv[0], '/');
+	char *name = xstrdup(base ? base + 1 : cc->argv[0]);
+	char *dash = strrchr(name, '-');
+
+	/* A version suffix: -12, -14.0. */
+	if (dash && dash[1] && strspn(dash + 1, "0123456789.") == strlen(dash + 1))
+		*dash = '\0';
+	if (ends_with(name, "++")) {
+		for (int i = 1; i < cc->argc; i++)
+			if (starts_with(cc->argv[i], "--driver-mode="))
+				goto out;
+		push_arg(&cc->argv, &cc->argc, NULL);
+		memmove(cc->argv + 2, cc->argv + 1, sizeof(*cc->argv) * (size_t)(cc->argc - 1));
+		cc->argv[1] = xstrdup("--driver-mode=g++");
+	}
+out:
+	free(name);
+}
+
+/*
+ * Load path into db. 0, or -1 with *err set (to free) when it cannot be
+ * read or is not a compilation database.
+ */
+static int compdb_load(const char *path, struct compdb *db, char **err)
+{
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je), *e;
+	size_t i;
+
+	memset(db, 0, sizeof(*db));
+	*err = NULL;
+	if (!doc) {
+		*err = je.line > 0 ? xstrfmt("%d:%d: %s", je.line, je.column, je.text)
+				   : xstrdup(je.text);
+		return -1;
+	}
+	if (!json_is_array(doc)) {
+		*err = xstrdup("not a JSON array of compile commands");
+		json_decref(doc);
+		return -1;
+	}
+	json_array_foreach(doc, i, e) {
+		const char *dir = json_string_value(json_object_get(e, "directory"));
+		const char *file = json_string_value(json_object_get(e, "file"));
+		const char *command = json_string_value(json_object_get(e, "command"));
+		json_t *arguments = json_object_get(e, "arguments"), *v;
+		struct compcmd *cc;
+		size_t k;
+
+		if (!dir || !file || (!json_is_array(arguments) && !command)) {
+			*err = xstrfmt("entry %zu has no \"directory\", \"file\" and \"command\" or "
+				       "\"arguments\"", i + 1);
+			break;
+		}
+		ALLOC_GROW(db->cmds, db->n + 1, db->alloc);
+		cc = &db->cmds[db->n++];
+		memset(cc, 0, sizeof(*cc));
+		cc->dir = xstrdup(dir);
+		cc->file = xstrdup(file);
+		if (json_is_array(arguments)) {
+			json_array_foreach(arguments, k, v)
+				push_arg(&cc->argv, &cc->argc,
+					 xstrdup(json_string_value(v) ? json_string_value(v) : ""));
+		} else {
+			split_command(command, &cc->argv, &cc->argc);
+		}
+		if (!cc->argc) {
+			*err = xstrfmt("entry %zu has an empty command", i + 1);
+			break;
+		}
+		expand_response_files(cc);
+		add_driver_mode(cc);
+	}
+	json_decref(doc);
+	if (*err) {
+		compdb_free(db);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Where to look for compile_commands.json: --compile-commands, or each root
+ * and its build/. 1 when one was loaded into db (*dir_out: its folder), 0
+ * when there is none, -1 when there is one that cannot be used (warned).
+ */
+static int open_compdb(struct ctx *c, struct compdb *db, char **dir_out)
 {
 	const struct scan_options *opt = c->s->opt;
-	CXCompilationDatabase_Error err;
-	CXCompilationDatabase db;
 	struct stat st;
+	char *err;
+	int broken = 0;
 
 	*dir_out = NULL;
 	if (opt->compile_commands) {
@@ -1505,17 +1833,18 @@ static CXCompilationDatabase open_compdb(struct ctx *c, char **dir_out)
 		if (stat(f, &st) < 0) {
 			diag_warn(f, 0, 0, "cannot read the compilation database; using fallback flags");
 			free(f);
-			return NULL;
+			return -1;
+		}
+		if (compdb_load(f, db, &err) < 0) {
+			diag_warn(f, 0, 0, "cannot load the compilation database (%s); using fallback "
+				  "flags", err);
+			free(err);
+			free(f);
+			return -1;
 		}
 		free(f);
-		db = clang_CompilationDatabase_fromDirectory(opt->compile_commands, &err);
-		if (err != CXCompilationDatabase_NoError || !db) {
-			diag_warn(opt->compile_commands, 0, 0,
-				  "cannot load compile_commands.json; using fallback flags");
-			return NULL;
-		}
 		*dir_out = xstrdup(opt->compile_commands);
-		return db;
+		return 1;
 	}
 	for (int i = 0; i < opt->npaths; i++) {
 		static const char *const sub[] = {"", "/build"};
@@ -1525,19 +1854,21 @@ static CXCompilationDatabase open_compdb(struct ctx *c, char **dir_out)
 			char *d = xstrfmt("%s%s", opt->paths[i], sub[k]);
 			char *f = xstrfmt("%s/compile_commands.json", d);
 			if (stat(f, &st) == 0) {
-				db = clang_CompilationDatabase_fromDirectory(d, &err);
-				if (err == CXCompilationDatabase_NoError && db) {
+				if (compdb_load(f, db, &err) == 0) {
 					free(f);
 					*dir_out = d;
-					return db;
+					return 1;
 				}
-				diag_warn(f, 0, 0, "cannot load the compilation database; ignored");
+				diag_warn(f, 0, 0, "cannot load the compilation database (%s); ignored",
+					  err);
+				free(err);
+				broken = -1;
 			}
 			free(f);
 			free(d);
 		}
 	}
-	return NULL;
+	return broken;
 }
 
 /*
@@ -1625,20 +1956,17 @@ static char *absolute_arg(char *arg, const char *dir, int *pending)
  * the database does not list borrow the flags of their nearest neighbour,
  * as clangd does.
  */
-static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
+static int tus_from_compdb(struct ctx *c, const struct compdb *db)
 {
-	CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
-	unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
 	int added = 0;
 
-	for (unsigned i = 0; i < n; i++) {
-		CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
-		char *dir = abs_dir(cxstr(clang_CompileCommand_getDirectory(cmd)));
-		char *file = cxstr(clang_CompileCommand_getFilename(cmd));
+	for (int i = 0; i < db->n; i++) {
+		const struct compcmd *cmd = &db->cmds[i];
+		char *dir = abs_dir(xstrdup(cmd->dir));
+		const char *file = cmd->file;
 		char *full = file[0] == '/' ? xstrdup(file) : xstrfmt("%s/%s", dir, file);
 		char buf[PATH_MAX];
 		int idx = realpath(full, buf) ? strmap_get(&c->pathmap, buf) : -1;
-		unsigned nargs = clang_CompileCommand_getNumArgs(cmd);
 		struct dbent *e;
 		int skip = 0, pending = 0;
 
@@ -1646,8 +1974,8 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 		e = &c->dbents[c->ndbents++];
 		memset(e, 0, sizeof(*e));
 		e->abs = xstrdup(idx >= 0 || realpath(full, buf) ? buf : full);
-		for (unsigned a = 1; a < nargs; a++) {
-			char *arg = cxstr(clang_CompileCommand_getArg(cmd, a));
+		for (int a = 1; a < cmd->argc; a++) {
+			char *arg = xstrdup(cmd->argv[a]);
 			if (skip) {
 				skip = 0;
 				free(arg);
@@ -1670,11 +1998,8 @@ static int tus_from_compdb(struct ctx *c, CXCompilationDatabase db)
 			added++;
 		}
 		free(dir);
-		free(file);
 		free(full);
 	}
-	if (cmds)
-		clang_CompileCommands_dispose(cmds);
 	return added;
 }
 
@@ -2352,7 +2677,7 @@ static int repair(struct ctx *c)
 			for (int k = 0; k < c->ntus; k++)
 				if (c->tus[k].file == i)
 					t = k;
-		if (t >= 0 && !queued[t] && !c->tus[t].parsed) {
+		if (t >= 0 && !queued[t] && !c->tus[t].parsed && !c->tus[t].unparsed) {
 			queued[t] = 1;
 			tu_reset(&c->tus[t]);
 			todo[n++] = t;
@@ -2369,7 +2694,8 @@ static int finish(struct scan *s)
 {
 	struct cstate *cs = s->frontend_state[LANG_C];
 	struct ctx c;
-	CXCompilationDatabase db;
+	struct compdb db;
+	int have_db;
 	char *dbdir = NULL, *cache_path = NULL, **keys = NULL, *clang_version;
 	json_t *cached = NULL, *cache_doc = NULL;
 	struct side **extra = NULL;
@@ -2381,7 +2707,7 @@ static int finish(struct scan *s)
 	pthread_mutex_init(&c.lock, NULL);
 	if (cs && cs->nsides)
 		qsort(cs->sides, cs->nsides, sizeof(*cs->sides), cmp_side);
-	clang_version = cxstr(clang_getClangVersion());
+	clang_version = libclang_identity();
 
 	/* The project's C files, by canonical path. */
 	c.files = xcalloc(s->nfiles + 1, sizeof(*c.files));
@@ -2411,20 +2737,21 @@ static int finish(struct scan *s)
 		goto out;
 
 	build_fallback_args(&c);
-	db = open_compdb(&c, &dbdir);
-	if (db) {
-		ndb = tus_from_compdb(&c, db);
-		clang_CompilationDatabase_dispose(db);
+	have_db = open_compdb(&c, &db, &dbdir);
+	if (have_db > 0) {
+		ndb = tus_from_compdb(&c, &db);
+		compdb_free(&db);
 	}
 	for (int i = 0; i < c.nfiles; i++)
 		if (!c.files[i].is_header && !atomic_load(&c.files[i].reached)) {
 			fallback_tu(&c, i);
 			nfallback++;
 		}
-	if (nfallback && !db)
+	if (nfallback && have_db <= 0)
 		diag_warn(NULL, 0, 0,
-			  "no compile_commands.json found (use --compile-commands DIR); parsed %d "
-			  "C file%s with -I for every project folder holding headers (fallback)",
+			  "%s; parsed %d C file%s with -I for every project folder holding headers "
+			  "(fallback)", have_db < 0 ? "no usable compile_commands.json" :
+			  "no compile_commands.json found (use --compile-commands DIR)",
 			  nfallback, nfallback == 1 ? "" : "s");
 	else if (nfallback && s->opt->verbose)
 		fprintf(stderr, "unravel: %d C file%s not in %s/compile_commands.json parsed with "
@@ -2452,6 +2779,11 @@ static int finish(struct scan *s)
 		}
 	load_or_parse(&c, first_header_tu, cached, &keys, clang_version, &nfrom_cache);
 	nfrom_cache -= repair(&c);
+	if (c.nunparsed)
+		diag_warn(NULL, 0, 0,
+			  "cannot load libclang (%s): %d C translation unit%s not parsed, so their "
+			  "#include edges and declarations are missing (UNRAVEL_LIBCLANG may name "
+			  "the library)", c.clang_error, c.nunparsed, c.nunparsed == 1 ? "" : "s");
 
 	emit_diagnostics(&c);
 	merge_imports(&c);

@@ -17,8 +17,10 @@ mkdir -p "$out"
 src_dir=$PWD
 PKGS="libgvc libcgraph libpcre2-8 jansson inih libxxhash"
 LLVM_CONFIG=$(command -v llvm-config-14 || command -v llvm-config)
+# libclang is dlopen()ed by frontend_c.c (see the Makefile), not linked.
+LIBCLANG=$($LLVM_CONFIG --libdir)/libclang.so
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(pkg-config --cflags $PKGS) -I$($LLVM_CONFIG --includedir)"
-LIBS="$(pkg-config --libs $PKGS) -L$($LLVM_CONFIG --libdir) -Wl,-rpath,$($LLVM_CONFIG --libdir) -lclang -lpthread -lm"
+LIBS="$(pkg-config --libs $PKGS) -ldl -lpthread -lm"
 # The library, once, in parallel: objects newer than their source and every
 # header are kept.
 mkdir -p "$out/lib"
@@ -27,7 +29,7 @@ for f in analyzer/*.c codegen/*.c; do
 	o="$out/lib/$(echo "$f" | tr / _).o"
 	[ "$o" -nt "$f" ] && [ "$o" -nt "$newest_h" ] && continue
 	echo "$f $o"
-done | xargs -r -P "$(nproc)" -n 2 sh -c "clang $CFLAGS -fsanitize=fuzzer-no-link -c \"\$0\" -o \"\$1\""
+done | xargs -r -P "$(nproc)" -n 2 sh -c "clang $CFLAGS -DUNRAVEL_LIBCLANG_PATH='\"$LIBCLANG\"' -fsanitize=fuzzer-no-link -c \"\$0\" -o \"\$1\""
 # Objects of sources that no longer exist would still be linked.
 for o in "$out"/lib/*.o; do
 	f=$(basename "$o" .o)
