@@ -2690,6 +2690,27 @@ static int repair(struct ctx *c)
 	return n;
 }
 
+/* One warning for the files a compilation database left out (see finish()). */
+static void warn_not_parsed(const char *dbdir, int nc, int nh)
+{
+	char *db = xstrfmt("%s/compile_commands.json", dbdir);
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_init(&sb);
+	if (nc)
+		sb_addf(&sb, "%d .c file%s not in the database", nc, nc == 1 ? "" : "s");
+	if (nc && nh)
+		sb_adds(&sb, " and ");
+	if (nh)
+		sb_addf(&sb, "%d header%s that none of its files include%s", nh, nh == 1 ? "" : "s",
+			nh == 1 ? "s" : "");
+	diag_warn(db, 0, 0, "%s %s not parsed (no #include edges from %s); --c-fallback-all "
+		  "parses them with fallback flags", sb.buf, nc + nh == 1 ? "was" : "were",
+		  nc + nh == 1 ? "it" : "them");
+	sb_release(&sb);
+	free(db);
+}
+
 static int finish(struct scan *s)
 {
 	struct cstate *cs = s->frontend_state[LANG_C];
@@ -2701,6 +2722,7 @@ static int finish(struct scan *s)
 	struct side **extra = NULL;
 	size_t nextra = 0, alloc_extra = 0;
 	int ndb = 0, nfallback = 0, nclean = 0, first_header_tu, nfrom_cache = 0, nparsed = 0;
+	int fallback_all, nskipped_c = 0, nskipped_h = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.s = s;
@@ -2742,8 +2764,19 @@ static int finish(struct scan *s)
 		ndb = tus_from_compdb(&c, &db);
 		compdb_free(&db);
 	}
+	/*
+	 * A compilation database says what the build is: the .c files it does
+	 * not list (tests, examples, other platforms' sources) are not parsed
+	 * unless --c-fallback-all; they stay nodes, as the headers that none
+	 * of its files includes.
+	 */
+	fallback_all = have_db <= 0 || s->opt->c_fallback_all;
 	for (int i = 0; i < c.nfiles; i++)
 		if (!c.files[i].is_header && !atomic_load(&c.files[i].reached)) {
+			if (!fallback_all) {
+				nskipped_c++;
+				continue;
+			}
 			fallback_tu(&c, i);
 			nfallback++;
 		}
@@ -2773,12 +2806,18 @@ static int finish(struct scan *s)
 	/* Headers that no TU reached: parse them on their own. */
 	first_header_tu = c.ntus;
 	for (int i = 0; i < c.nfiles; i++)
-		if (c.files[i].is_header && !atomic_load(&c.files[i].reached)) {
+		if (c.files[i].is_header && !atomic_load(&c.files[i].reached) && c.nunparsed == 0) {
+			if (!fallback_all) {
+				nskipped_h++;
+				continue;
+			}
 			fallback_tu(&c, i);
 			c.tus[c.ntus - 1].standalone = 1;
 		}
 	load_or_parse(&c, first_header_tu, cached, &keys, clang_version, &nfrom_cache);
 	nfrom_cache -= repair(&c);
+	if (nskipped_c || nskipped_h)
+		warn_not_parsed(dbdir, nskipped_c, nskipped_h);
 	if (c.nunparsed)
 		diag_warn(NULL, 0, 0,
 			  "cannot load libclang (%s): %d C translation unit%s not parsed, so their "

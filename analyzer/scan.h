@@ -32,6 +32,7 @@ struct scan_options {
 	size_t max_file_size; /* bytes; files above it are skipped with a warning */
 	int quiet, verbose;
 	int external; /* --external: keep nodes outside the project */
+	int c_fallback_all; /* --c-fallback-all: parse C files a compile_commands.json leaves out */
 	int skip_tokens; /* the command needs no clone tokens: facts from the cache may have none */
 	struct config *config;
 };

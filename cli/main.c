@@ -62,6 +62,7 @@ static const char common_help[] =
 	"  --config FILE            read settings from FILE (default: .unravel.ini or setup.cfg)\n"
 	"  --python-path DIR        an import root (repeatable, like PYTHONPATH)\n"
 	"  --compile-commands DIR   folder holding compile_commands.json (C)\n"
+	"  --c-fallback-all         also parse the C files compile_commands.json leaves out\n"
 	"  --exclude GLOB           skip matching paths (repeatable)\n"
 	"  --jobs N                 worker threads (default: number of CPUs)\n"
 	"  --no-cache               do not read or write .unravel-cache/\n"
@@ -122,7 +123,7 @@ enum {
 	OPT_MAX, OPT_MIN_TOKENS, OPT_MIN_LINES, OPT_MAX_GROUPS, OPT_LANG, OPT_BREAK_CYCLES,
 	OPT_APPLY, OPT_DRY_RUN, OPT_DUMP_CONTEXT, OPT_TEMPLATES, OPT_TYPE_CHECKING, OPT_SCOPE,
 	OPT_DEPTH, OPT_CONDENSE, OPT_NO_CONDENSE, OPT_SHOW_CONFIG, OPT_FOLLOW_SYMLINKS,
-	OPT_MAX_FILE_SIZE, OPT_EXTERNAL, OPT_VERSION, OPT_HELP, OPT_CACHE_DIR, OPT_FORCE,
+	OPT_MAX_FILE_SIZE, OPT_EXTERNAL, OPT_C_FALLBACK_ALL, OPT_VERSION, OPT_HELP, OPT_CACHE_DIR, OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -158,6 +159,7 @@ static const struct option long_opts[] = {
 	{"follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS},
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	{"external", no_argument, NULL, OPT_EXTERNAL},
+	{"c-fallback-all", no_argument, NULL, OPT_C_FALLBACK_ALL},
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -305,6 +307,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_EXTERNAL: o.scan.external = 1; break;
+		case OPT_C_FALLBACK_ALL: o.scan.c_fallback_all = 1; break;
 		case OPT_FORCE: o.force = 1; break;
 		case ':':
 			{ rc = usage_error(&o, "option '%s' needs a value", argv[optind - 1]); goto out; }

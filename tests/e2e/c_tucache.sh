@@ -13,10 +13,12 @@ rm -rf build compile_commands.json .unravel-cache
 make -s compile_commands.json >/dev/null
 
 fail=0
-# check NAME EXPECTED-FROM-CACHE: warm run, then a cold one, same output.
+# check NAME EXPECTED-FROM-CACHE: warm run, then a cold one, same output ($EXTRA: more options).
 check() {
-	"$UNRAVEL" facts . --format json -v --jobs 2 >"$tmp/warm.json" 2>"$tmp/warm.err"
-	"$UNRAVEL" facts . --format json -v --jobs 2 --no-cache >"$tmp/cold.json" 2>"$tmp/cold.err"
+	# shellcheck disable=SC2086
+	"$UNRAVEL" facts . --format json -v --jobs 2 ${EXTRA:-} >"$tmp/warm.json" 2>"$tmp/warm.err"
+	# shellcheck disable=SC2086
+	"$UNRAVEL" facts . --format json -v --jobs 2 --no-cache ${EXTRA:-} >"$tmp/cold.json" 2>"$tmp/cold.err"
 	got=$(sed -n 's/.*, \([0-9]*\) from the TU cache).*/\1/p' "$tmp/warm.err")
 	if ! cmp -s "$tmp/warm.json" "$tmp/cold.json"; then
 		echo "FAIL $1: warm and cold facts differ"; diff "$tmp/cold.json" "$tmp/warm.json" | head -20
@@ -38,8 +40,13 @@ check unchanged-again 9
 rm src/main.c             # it was the source of strategy_manager.h's declarations
 check rm-main.c 5         # main.c gone; strategy_manager.c and test_ctrading.c re-parsed
 printf '#include "core/order.h"\nint extra(void) { return 0; }\n' >src/extra.c
-check new-file 8          # not in the database: parsed with borrowed flags
+check new-file 8          # not in the database: a node, not parsed
+grep -q '1 .c file not in the database was not parsed' "$tmp/warm.err" ||
+	{ echo "FAIL new-file: no warning about src/extra.c"; fail=1; }
+EXTRA=--c-fallback-all check fallback-all 8     # now parsed, with borrowed flags
+EXTRA=--c-fallback-all check fallback-all-again 9
+grep -q 'not parsed' "$tmp/warm.err" && { echo "FAIL fallback-all: $(cat "$tmp/warm.err")"; fail=1; }
 sed -i 's/"-std=c11",/"-std=c11", "-DEXTRA_FLAG=1",/' compile_commands.json
-check new-flags 0         # every TU's arguments changed (extra.c borrows them)
-check unchanged-at-last 9
+EXTRA=--c-fallback-all check new-flags 0   # every TU's arguments changed (extra.c borrows them)
+check unchanged-at-last 8 # without the option, extra.c's record is not used
 exit $fail

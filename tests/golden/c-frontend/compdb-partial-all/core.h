@@ -1,0 +1,4 @@
+#ifndef CORE_H
+#define CORE_H
+int core(void);
+#endif

@@ -1,0 +1,3 @@
+/* In the database: parsed. */
+#include "core.h"
+int main(void) { return core(); }
