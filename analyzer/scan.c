@@ -142,6 +142,7 @@ struct walker {
 	ino_t *seen_ino;
 	size_t nunreadable;
 	size_t nseen, alloc_seen_dev, alloc_seen_ino;
+	char *real_root; /* the walked PATH, links resolved (NULL: unknown) */
 };
 
 static int excluded(const struct scan_options *opt, const char *path)
@@ -187,6 +188,31 @@ struct dent {
 static int cmp_dent(const void *a, const void *b)
 {
 	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
+}
+
+/*
+ * Whether the link at path leads to code outside the walked root: a folder,
+ * or a file a frontend reads. Links within the root need no word, their
+ * targets are scanned anyway.
+ */
+static int leads_outside(const struct walker *w, const char *path)
+{
+	struct stat st;
+	char *real;
+	size_t n;
+	int outside;
+
+	if (!w->real_root || stat(path, &st) < 0 ||
+	    !(S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && frontend_for_path(path))))
+		return 0;
+	real = realpath(path, NULL);
+	if (!real)
+		return 0;
+	n = strlen(w->real_root);
+	outside = strcmp(w->real_root, "/") &&
+		  !(!strncmp(real, w->real_root, n) && (real[n] == '/' || real[n] == '\0'));
+	free(real);
+	return outside;
 }
 
 /* Iterative walk (no recursion: 1000-deep trees are fine). */
@@ -244,6 +270,10 @@ static void walk_dir(struct walker *w, const char *root)
 					if (w->opt->verbose)
 						diag_warn(disp, 0, 0,
 							  "symbolic link not followed (use --follow-symlinks)");
+					else if (leads_outside(w, full))
+						diag_warn(disp, 0, 0,
+							  "symbolic link to outside the scanned root not "
+							  "followed (use --follow-symlinks)");
 					goto next;
 				}
 				if (stat(full, &st) < 0) {
@@ -404,7 +434,10 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 		if (S_ISDIR(st.st_mode)) {
 			char *disp = path_display(p);
 			seen_dir(&w, &st);
+			w.real_root = realpath(p, NULL);
 			walk_dir(&w, disp);
+			free(w.real_root);
+			w.real_root = NULL;
 			free(disp);
 		} else if (S_ISREG(st.st_mode)) {
 			const struct frontend *fe = frontend_for_path(p);
