@@ -93,7 +93,7 @@ done
 "$UNRAVEL" scan . --no-cache --format json >"$tmp/out" 2>/dev/null
 json_check "names: every valid name scanned" 'd["files"]["python"] == 6'
 "$UNRAVEL" graph . --no-cache --format json >"$tmp/out" 2>/dev/null
-json_check "names: only identifiers are modules" 'sorted(n["id"] for n in d["nodes"]) == ["d.x", "importer"] or sorted(n["id"] for n in d["nodes"]) == ["importer"]'
+json_check "names: only identifiers are modules" '[n["id"] for n in d["nodes"]] == ["importer"]'
 run "names: text output" 30 "$UNRAVEL" scan . --no-cache
 grep -q "^files: 6 python" "$tmp/out" || bad "names: text scan: $(head -1 "$tmp/out")"
 
@@ -258,11 +258,6 @@ rc=$?
 want_err "patch through a link" "a symbolic link leads it outside the scanned root"
 sums "$tmp/pout" | cmp -s - "$tmp/pout.sums" || bad "patch through a link: files outside the root changed"
 sums "$tmp/p" | cmp -s - "$tmp/p.sums" || bad "patch through a link: a partial apply"
-# A dangling link where a new file would be written: refused too.
-rm -f "$tmp/p/app/ext.py" && ln -s "$tmp/nowhere/x.py" "$tmp/p/app/ext.py"
-timeout 60 "$UNRAVEL" gen cache-rewrite "$tmp/p" --no-cache -q --follow-symlinks -o "$tmp/p2.patch" 2>"$tmp/err"
-rc=$?
-[ $rc = 2 ] || bad "patch: --follow-symlinks with a dangling link: exit $rc"
 
 # ---------- 9. code content that looks like template syntax ----------
 tdir="$tmp/t {{x}}}}
