@@ -370,6 +370,22 @@ static int covered(const uint64_t *bits, int32_t p, int32_t len)
 	return 2 * cnt >= len;
 }
 
+/* Whether every bit of [from, to) is set. */
+static int all_set(const uint64_t *bits, int32_t from, int32_t to)
+{
+	int32_t i = from;
+	for (; i < to && (i & 63); i++)
+		if (!bit_get(bits, i))
+			return 0;
+	for (; i + 64 <= to; i += 64)
+		if (bits[i >> 6] != ~0ull)
+			return 0;
+	for (; i < to; i++)
+		if (!bit_get(bits, i))
+			return 0;
+	return 1;
+}
+
 static void cover(uint64_t *bits, int32_t from, int32_t to)
 {
 	int32_t i = from;
@@ -584,6 +600,122 @@ static int cmp_range(const void *a, const void *b)
 }
 
 /*
+ * For each suffix, in suffix-array order, how many tokens from its start are
+ * covered (0 when its first token is not): an interval whose occurrences
+ * are all covered for its whole length is then rejected by a scan of block
+ * minimums (64 suffixes a block), not occurrence by occurrence. Periodic
+ * code (tables of literals) makes thousands of nested intervals with
+ * thousands of occurrences each, all covered once the longest is handled.
+ * Coverage only grows, so a block's minimum is recomputed lazily.
+ */
+struct covlen {
+	int32_t *len;      /* n, by suffix-array index */
+	int32_t *bmin;     /* per block of 64 */
+	uint8_t *dirty;    /* per block: bmin must be recomputed */
+	const int32_t *rank;
+	size_t nblocks;
+	uint64_t updates;  /* work done, to give up on pathological input */
+	int on;
+};
+
+static void covlen_set_run(struct covlen *cl, int32_t from, int32_t to)
+{
+	for (int32_t p = from; p < to; p++) {
+		int32_t r = cl->rank[p];
+		cl->len[r] = to - p;
+		cl->dirty[r >> 6] = 1;
+	}
+	cl->updates += (uint64_t)(to - from);
+}
+
+/* The maximal covered run of bits around [from, to) (all set). */
+static void covered_run(const uint64_t *bits, int32_t n, int32_t *from, int32_t *to)
+{
+	while (*from > 0 && bit_get(bits, *from - 1))
+		(*from)--;
+	while (*to < n && bit_get(bits, *to))
+		(*to)++;
+}
+
+static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *rank, int32_t n)
+{
+	cl->rank = rank;
+	cl->len = xcalloc((size_t)n + 1, sizeof(*cl->len));
+	cl->nblocks = (size_t)n / 64 + 1;
+	cl->bmin = xcalloc(cl->nblocks, sizeof(*cl->bmin));
+	cl->dirty = xmalloc(cl->nblocks);
+	memset(cl->dirty, 1, cl->nblocks);
+	cl->updates = 0;
+	cl->on = 1;
+	for (int32_t p = 0; p < n;) {
+		int32_t e;
+		if (!bit_get(bits, p)) {
+			p++;
+			continue;
+		}
+		e = p;
+		covered_run(bits, n, &p, &e);
+		covlen_set_run(cl, p, e);
+		p = e;
+	}
+}
+
+static void covlen_release(struct covlen *cl)
+{
+	free(cl->len);
+	free(cl->bmin);
+	free(cl->dirty);
+}
+
+/*
+ * Ranges [r[2i], r[2i+1]) (text positions) were just covered: refresh the
+ * lengths of the runs holding them. Gives up (on = 0) past a work bound.
+ */
+static void covlen_update(struct covlen *cl, const uint64_t *bits, int32_t n, int32_t *r,
+			  size_t nr, uint64_t bound)
+{
+	int32_t last_end = -1;
+	if (!cl->on)
+		return;
+	qsort(r, nr, 2 * sizeof(*r), cmp_i32); /* by start */
+	for (size_t i = 0; i < nr; i++) {
+		int32_t from = r[2 * i], to = r[2 * i + 1];
+		if (from < last_end)
+			continue; /* inside the run refreshed last */
+		covered_run(bits, n, &from, &to);
+		covlen_set_run(cl, from, to);
+		last_end = to;
+	}
+	if (cl->updates > bound)
+		cl->on = 0;
+}
+
+/* Whether every suffix in [lb, rb] has at least len covered tokens. */
+static int covlen_all(struct covlen *cl, int32_t lb, int32_t rb, int32_t len)
+{
+	int32_t i = lb;
+	for (; i <= rb && (i & 63); i++)
+		if (cl->len[i] < len)
+			return 0;
+	for (; i + 63 <= rb; i += 64) {
+		size_t blk = (size_t)i >> 6;
+		if (cl->dirty[blk]) {
+			int32_t m = INT32_MAX;
+			for (int k = 0; k < 64; k++)
+				m = cl->len[i + k] < m ? cl->len[i + k] : m;
+			cl->bmin[blk] = m;
+			cl->dirty[blk] = 0;
+		}
+		if (cl->bmin[blk] < len)
+			return 0;
+	}
+	for (; i <= rb; i++)
+		if (cl->len[i] < len)
+			return 0;
+	return 1;
+}
+
+/*
  * One pass of clone classes over text[0..n) (values below k, a unique 0 at
  * the end). global maps a text position to its layout position (file f's
  * token i is at layout->start[f] + i), or is NULL when they are the same.
@@ -605,9 +737,10 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			 int32_t n, int32_t k, const int32_t *global, uint64_t *seen,
 			 struct range **tables, size_t *ntables, const struct dup_options *opt)
 {
-	int32_t *sa, *rank, *lcp, *members = NULL, *kept = NULL;
+	int32_t *sa, *rank, *lcp, *members = NULL, *kept = NULL, *rr = NULL;
 	struct interval *iv;
-	size_t niv, alloc_members = 0, alloc_kept = 0, alloc_tables = 0;
+	size_t niv, alloc_members = 0, alloc_kept = 0, alloc_tables = 0, nrr = 0, alloc_rr = 0;
+	struct covlen cl;
 	int32_t min_len = opt->min_tokens > 0 ? opt->min_tokens : 1;
 	size_t bytes = (size_t)n * 4 * sizeof(int32_t);
 	/*
@@ -656,9 +789,9 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			h = 0;
 		}
 	}
-	free(rank);
 	iv = find_intervals(text, n, sa, lcp, min_len, &niv);
 	free(lcp);
+	covlen_init(&cl, ts, rank, n);
 	if (niv)
 		qsort(iv, niv, sizeof(*iv), cmp_interval);
 	for (size_t c = 0; c < niv; c++) {
@@ -666,6 +799,8 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		size_t cnt = (size_t)(iv[c].rb - iv[c].lb + 1), nkept = 0, nnew = 0, i;
 		const int32_t *occ = sa + iv[c].lb;
 		int unc = 0;
+
+		nrr = 0;
 		/*
 		 * Cheap rejections first (repetitive code makes many large,
 		 * nested intervals): when every occurrence lies within len of
@@ -676,6 +811,10 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 				  "clone search stopped early in highly repetitive code (%ld tokens): "
 				  "shorter clones are not reported", (long)n);
 			break;
+		}
+		if (cl.on && covlen_all(&cl, iv[c].lb, iv[c].rb, len)) {
+			work += cnt; /* as the loop below would count it */
+			continue;
 		}
 		for (i = 0; i < cnt; i++) {
 			int32_t p = occ[i];
@@ -703,9 +842,15 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 				}
 			}
 			for (i = 0; i < cnt; i++) {
+				if (!all_set(ts, members[i], members[i] + len)) {
+					ALLOC_GROW(rr, 2 * nrr + 2, alloc_rr);
+					rr[2 * nrr] = members[i];
+					rr[2 * nrr++ + 1] = members[i] + len;
+				}
 				cover(ts, members[i], members[i] + len);
 				cover(seen, GLOBAL(members[i]), GLOBAL(members[i]) + len);
 			}
+			covlen_update(&cl, ts, n, rr, nrr, 64 * (uint64_t)n + 10000000u);
 			continue;
 		}
 		qsort(members, cnt, sizeof(*members), cmp_i32);
@@ -729,14 +874,23 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			int32_t from = members[i], to = members[i] + len;
 			for (i++; i < cnt && members[i] <= to; i++)
 				to = members[i] + len;
+			if (!all_set(ts, from, to)) {
+				ALLOC_GROW(rr, 2 * nrr + 2, alloc_rr);
+				rr[2 * nrr] = from;
+				rr[2 * nrr++ + 1] = to;
+			}
 			cover(ts, from, to);
 			cover(seen, GLOBAL(from), GLOBAL(from) + (to - from));
 		}
+		covlen_update(&cl, ts, n, rr, nrr, 64 * (uint64_t)n + 10000000u);
 		for (i = 0; i < nkept; i++)
 			kept[i] = GLOBAL(kept[i]);
 		emit_clone(b, layout, kept, nkept, len, opt);
 	}
 #undef GLOBAL
+	covlen_release(&cl);
+	free(rank);
+	free(rr);
 	free(ts);
 	free(members);
 	free(kept);
