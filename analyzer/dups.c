@@ -1922,7 +1922,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 			cd->fn = fn;
 			cd->base = base;
 			cd->ntokens = fn->tok_end - fn->tok_start;
-			cand_sets(cd, ff);
+			cd->shingles = cd->vocab = NULL;
 		}
 	}
 	b->r->stats.functions = ncand;
@@ -1936,6 +1936,18 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	}
 	if (nkeyed)
 		qsort(keyed, nkeyed, sizeof(*keyed), cmp_keyed);
+	/* Shingle and vocabulary sets only for what shares a name bucket with another. */
+	for (size_t i = 0; i < nkeyed;) {
+		size_t j = i;
+		while (j < nkeyed && keyed[j].key == keyed[i].key)
+			j++;
+		for (size_t k = i; k < j && j - i > 1; k++) {
+			struct cand *cd = &cands[keyed[k].cand];
+			if (!cd->shingles)
+				cand_sets(cd, files[cd->file]);
+		}
+		i = j;
+	}
 
 	parent = xmalloc((ncand ? ncand : 1) * sizeof(*parent));
 	minsim = xmalloc((ncand ? ncand : 1) * sizeof(*minsim));

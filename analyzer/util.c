@@ -327,11 +327,11 @@ const struct source_lines *source_lines_get(struct source_lines *src, const char
 	}
 	ALLOC_GROW(src->lines, 1, alloc);
 	src->lines[src->nlines++] = 0;
-	for (size_t i = 0; i < len; i++)
-		if (src->buf[i] == '\n') {
-			ALLOC_GROW(src->lines, src->nlines + 1, alloc);
-			src->lines[src->nlines++] = i + 1;
-		}
+	for (const char *p = src->buf, *end = src->buf + len;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+		ALLOC_GROW(src->lines, src->nlines + 1, alloc);
+		src->lines[src->nlines++] = (size_t)(p - src->buf) + 1;
+	}
 	return src;
 }
 
