@@ -1601,13 +1601,23 @@ static struct tu *add_tu(struct ctx *c, int file)
 
 /*
  * Flags of a compile command that libclang must not see: outputs and
- * dependency files (a syntax-only parse would still write them).
+ * dependency files (a syntax-only parse would still write them), and
+ * warning options. -w (push_quiet_args) silences warnings anyway, but clang
+ * still looks up every -W option, and for each one it does not know (GCC's
+ * -Wclobbered, -Warith-conversion...) searches all its warning names for a
+ * near match: on curl that was ~4% of the parse (llvm::ComputeEditDistance).
+ * -Wp, (options for the preprocessor) stays; -pedantic-errors would only
+ * turn extensions into errors.
  */
 static int drop_arg(const char *a, int *skip_next)
 {
 	static const char *const with_value[] = {"-o", "-MF", "-MT", "-MQ", "-MJ", NULL};
-	static const char *const alone[] = {"-M", "-MM", "-MD", "-MMD", "-MP", "-MG", "-c", NULL};
+	static const char *const alone[] = {"-M", "-MM", "-MD", "-MMD", "-MP", "-MG", "-c",
+					    "-pedantic", "-pedantic-errors", "--pedantic",
+					    "--pedantic-errors", NULL};
 	*skip_next = 0;
+	if (a[0] == '-' && a[1] == 'W' && strncmp(a, "-Wp,", 4))
+		return 1;
 	for (int i = 0; with_value[i]; i++) {
 		size_t n = strlen(with_value[i]);
 		if (!strcmp(a, with_value[i])) {

@@ -6,6 +6,9 @@
 #include "rsp.h"
 #endif
 #include "spaced.h"
+#ifdef VIA_WP
+#include "wp.h" /* -Wp, options reach the preprocessor; other -W options are dropped */
+#endif
 
 static const char *greeting = GREETING;
 static const char *text = RSP_TEXT;
