@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+/* uthash's default (Jenkins) hash is slow on long keys: xxhash, as everywhere else */
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)hash64((keyptr), (keylen)))
 #include <uthash.h>
 
 #undef uthash_fatal
