@@ -116,13 +116,23 @@ int glob_match(const char *pattern, const char *path)
 		if (r)
 			return 1;
 	}
-	/* A pattern without '/' also matches any single component (like .gitignore). */
-	if (!strchr(pattern, '/'))
+	/*
+	 * A pattern without '/' also matches any single component (like
+	 * .gitignore); a path of one component was matched above.
+	 */
+	if (!strchr(pattern, '/') && strchr(path, '/'))
 		for (comp = path; comp; comp = strchr(comp, '/'), comp = comp ? comp + 1 : NULL) {
 			const char *end = strchr(comp, '/');
-			char *c = end ? xstrndup(comp, (size_t)(end - comp)) : xstrdup(comp);
-			int r = fnmatch(pattern, c, 0) == 0;
-			free(c);
+			size_t n = end ? (size_t)(end - comp) : strlen(comp);
+			char buf[256], *c = n < sizeof(buf) ? buf : xstrndup(comp, n);
+			int r;
+			if (c == buf) {
+				memcpy(buf, comp, n);
+				buf[n] = '\0';
+			}
+			r = fnmatch(pattern, c, 0) == 0;
+			if (c != buf)
+				free(c);
 			if (r)
 				return 1;
 		}
