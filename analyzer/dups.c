@@ -1289,12 +1289,33 @@ static int boilerplate(const struct file_facts *ff, const struct fact_func *fn, 
 		if (table)
 			return 1;
 	}
-	for (uint32_t i = 0; i < n; i++)
-		for (size_t k = 0; k < ff->nimports; k++)
-			if ((uint32_t)ff->imports[k].line == t[i].line) {
-				on_import++;
-				break;
+	{
+		/* the imports inside the body first: most bodies have none */
+		uint32_t first = t[0].line, last = t[n - 1].line, lines[64];
+		size_t nl = 0;
+		for (size_t k = 0; k < ff->nimports && nl < 64; k++) {
+			uint32_t l = (uint32_t)ff->imports[k].line;
+			if (l >= first && l <= last && (!nl || lines[nl - 1] != l))
+				lines[nl++] = l;
+		}
+		if (!nl)
+			return 0;
+		for (uint32_t i = 0; i < n; i++) {
+			if (nl < 64) {
+				for (size_t k = 0; k < nl; k++)
+					if (lines[k] == t[i].line) {
+						on_import++;
+						break;
+					}
+				continue;
 			}
+			for (size_t k = 0; k < ff->nimports; k++) /* too many to list */
+				if ((uint32_t)ff->imports[k].line == t[i].line) {
+					on_import++;
+					break;
+				}
+		}
+	}
 	return 2 * on_import >= n;
 }
 
