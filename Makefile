@@ -1,5 +1,5 @@
 # unravel - GNU make. Libraries are named in one place (below).
-# make deps | make | make test | make asan | make demo | make bench | make fuzz | make install
+# make deps | make | make test | make asan | make valgrind | make demo | make bench | make fuzz | make install
 
 PREFIX     ?= /usr/local
 BUILD      ?= build
@@ -39,7 +39,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 
-.PHONY: all deps deps-test test unit e2e asan demo bench fuzz install clean compdb
+.PHONY: all deps deps-test test unit e2e asan valgrind demo bench fuzz install clean compdb
 
 all: $(BUILD)/unravel
 
@@ -71,7 +71,7 @@ $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_common.h $(BUILD)/
 # --- dependencies (Debian 12); idempotent and quiet when everything is there ---
 DEB_PKGS := build-essential pkg-config libclang-dev llvm-dev clang libgraphviz-dev graphviz \
             libpcre2-dev libcmocka-dev libjansson-dev libinih-dev libxxhash-dev uthash-dev
-DEB_TEST_PKGS := python3 python3-django git patch pre-commit python3-jsonschema chromium
+DEB_TEST_PKGS := python3 python3-django git patch pre-commit python3-jsonschema chromium valgrind
 deps:
 	@scripts/deps.sh $(DEB_PKGS)
 
@@ -96,6 +96,10 @@ asan:
 	  $(MAKE) --no-print-directory BUILD=build-asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" all unit e2e
+
+# memcheck over part of the e2e suite (tests/valgrind.sh; third-party suppressions: tests/valgrind.supp).
+valgrind: deps-test all
+	@tests/valgrind.sh $(abspath $(BUILD)/unravel)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
