@@ -2,7 +2,7 @@
  * frontend_c.c - the C frontend on libclang.
  *
  * Two halves. parse() runs on scan.c's worker threads, once per .c/.h file:
- * a small lexer turns the bytes into clone-detection tokens and TODO notes,
+ * a small lexer turns the bytes into clone-detection tokens and notes,
  * and remembers each token's byte offset and the #if regions for finish().
  * finish() runs once, after every file is known: it reads
  * compile_commands.json (or builds fallback flags), parses every translation
@@ -395,9 +395,13 @@ static void emit(struct lexer *lx, size_t start, size_t end, enum tokclass k, in
 	sd->offs[sd->noffs++] = (uint32_t)start;
 }
 
-/* Look for TODO/FIXME/XXX and `unravel: allow-duplicate` in a comment s[0..n) starting on line. */
+/* Look for unfinished-work markers (verify.h) and `unravel: allow-duplicate` in a comment s[0..n) starting on line. */
 static void scan_comment(struct lexer *lx, const char *s, size_t n, int line, int col)
 {
+	/*
+	 * Not the word "placeholder" as in Python comments: C comments use it
+	 * for format specifiers and reserved slots far too often.
+	 */
 	static const char *const markers[] = {"TODO", "FIXME", "XXX"};
 	int l = line, c = col;
 	if (!lx->ff)
@@ -1449,6 +1453,82 @@ static int cmp_int(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Add the folder path (or its deepest existing ancestor) to t's deps once. */
+static int watch_folder(struct tu *t, const char *path)
+{
+	char *p = xstrdup(path), *slash;
+	struct stat st;
+	int r = -1;
+	while (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			goto out;
+		*slash = '\0';
+	}
+	for (int i = 0; i < t->ndeps; i++)
+		if (!strcmp(t->deps[i].path, p)) {
+			r = 0;
+			goto out;
+		}
+	ALLOC_GROW(t->deps, t->ndeps + 1, t->alloc_deps);
+	t->deps[t->ndeps].path = p;
+	t->deps[t->ndeps].size = (uint64_t)st.st_size;
+	t->deps[t->ndeps].mtime_ns =
+		(uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	t->ndeps++;
+	return 0;
+out:
+	free(p);
+	return r;
+}
+
+/*
+ * A TU with a missing header stays valid in the TU cache only while every
+ * folder the header could appear in is unchanged (a new file changes its
+ * folder's mtime; a new subfolder its parent's): the including file's
+ * folder, each -I, -iquote, -isystem and -idirafter folder of the TU, and
+ * the compiler's default ones. Without this, every warm run would parse
+ * such a TU again (the Python standard library's config.c, which includes
+ * Python.h, loaded LLVM on every run). -1 when a folder cannot be watched.
+ */
+static int watch_missing(struct ctx *c, struct tu *t, const struct incl *in)
+{
+	static const char *const defaults[] = {
+		"/usr/local/include", "/usr/include/x86_64-linux-gnu", "/usr/include", NULL,
+	};
+	static const char *const dir_opts[] = {"-I", "-iquote", "-isystem", "-idirafter", NULL};
+	const char *abs = c->files[in->file].abs, *slash = strrchr(abs, '/');
+	char *path;
+	int r = 0;
+
+	if (!in->module || !*in->module || in->module[0] == '/')
+		return -1;
+	path = xstrfmt("%.*s/%s", (int)(slash ? slash - abs : 0), abs, in->module);
+	r |= watch_folder(t, path);
+	free(path);
+	for (int i = 0; i < t->nargs && t->args[i]; i++)
+		for (int k = 0; dir_opts[k]; k++) {
+			size_t n = strlen(dir_opts[k]);
+			const char *dir = NULL;
+			if (!strcmp(t->args[i], dir_opts[k]) && i + 1 < t->nargs)
+				dir = t->args[i + 1];
+			else if (!strncmp(t->args[i], dir_opts[k], n) && t->args[i][n] &&
+				 !strcmp(dir_opts[k], "-I"))
+				dir = t->args[i] + n;
+			if (!dir)
+				continue;
+			path = xstrfmt("%s/%s", dir, in->module);
+			r |= watch_folder(t, path);
+			free(path);
+		}
+	for (int k = 0; defaults[k]; k++) {
+		path = xstrfmt("%s/%s", defaults[k], in->module);
+		r |= watch_folder(t, path);
+		free(path);
+	}
+	return r;
+}
+
 static void parse_tu(struct tuwork *w, CXIndex index)
 {
 	struct ctx *c = w->c;
@@ -1474,9 +1554,9 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	cx.visitChildren(cx.getTranslationUnitCursor(w->cxtu), visit_top, w);
 	if (t->ntouched)
 		qsort(t->touched, (size_t)t->ntouched, sizeof(*t->touched), cmp_int);
-	/* A missing header may appear later: such a TU is not cached. */
-	for (size_t i = 0; i < t->nincls; i++)
-		if (!t->incls[i].resolved)
+	/* A missing header may appear later: the folders it could appear in are watched. */
+	for (size_t i = 0; i < t->nincls && t->cacheable; i++)
+		if (!t->incls[i].resolved && watch_missing(c, t, &t->incls[i]) < 0)
 			t->cacheable = 0;
 
 	/* Hand the staged declarations over. */
@@ -2895,10 +2975,6 @@ out:
 	return 0;
 }
 
-static void fini(void)
-{
-}
-
 const struct frontend frontend_c = {
 	.name = "c",
 	.lang = LANG_C,
@@ -2906,5 +2982,5 @@ const struct frontend frontend_c = {
 	.init = init,
 	.parse = parse,
 	.finish = finish,
-	.fini = fini,
+	/* no .fini: libclang, once loaded, stays until exit */
 };
