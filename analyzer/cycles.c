@@ -1,5 +1,6 @@
 /* cycles.c - see cycles.h. */
 #include "cycles.h"
+#include "diag.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -77,10 +78,19 @@ static int sub_edge(const struct sub *sb, int e)
 	return -1;
 }
 
+/*
+ * Edges visited by the shortest-cycle searches behind the cut edges, at
+ * most: each search is linear in its SCC, and a dense SCC (2000 modules
+ * importing 50 others each) has tens of thousands of cut edges (hours).
+ * Past the budget the cut stays complete, only its evidence is cut short.
+ */
+#define CUT_CYCLES_BUDGET (1L << 24)
+
 void cycles_analyze(struct cycle_report *r, const struct graph *g, const char *graph_kind,
 		    const unsigned char *mask, const unsigned char *strict_mask)
 {
-	int *cut = NULL, ncut = 0;
+	int *cut = NULL, ncut = 0, nbare = 0;
+	long work = 0;
 	struct scc_set strict = {0};
 	int *estart, *ebuf, *local;
 	struct sub *subs;
@@ -169,12 +179,20 @@ void cycles_analyze(struct cycle_report *r, const struct graph *g, const char *g
 		{
 			struct cycle_cut *cc = &it->cuts[it->ncuts];
 			int se = sub_edge(&subs[c], e);
-			if (se >= 0 && graph_cycle_through(subs[c].g, NULL, se, &cc->cycle,
-							   &cc->ncycle) == 0)
-				sub_map(&subs[c], cc->cycle, cc->ncycle);
+			if (se >= 0 && work > CUT_CYCLES_BUDGET) {
+				nbare++;
+			} else if (se >= 0) {
+				work += subs[c].g->nnodes + subs[c].g->nedges;
+				if (graph_cycle_through(subs[c].g, NULL, se, &cc->cycle, &cc->ncycle) == 0)
+					sub_map(&subs[c], cc->cycle, cc->ncycle);
+			}
 		}
 		it->ncuts++;
 	}
+	if (nbare)
+		diag_warn(NULL, 0, 0,
+			  "%s cycles too dense: no shortest cycle shown for %d of the %d edges to cut",
+			  graph_kind, nbare, ncut);
 	free(cut);
 	for (int i = 0; i < r->n; i++)
 		sub_release(&subs[i]);
@@ -292,7 +310,8 @@ void cycles_print_text(FILE *f, const struct cycle_report *r)
 									       : "import";
 			fprintf(f, "    %s -> %s (%d %s%s)\n", g->nodes[e->from].id, g->nodes[e->to].id,
 				it->cuts[k].count, what, it->cuts[k].count == 1 ? "" : "s");
-			fprintf(f, "      shortest cycle through it:\n");
+			if (it->cuts[k].ncycle)
+				fprintf(f, "      shortest cycle through it:\n");
 			print_chain(f, g, it->cuts[k].cycle, it->cuts[k].ncycle);
 		}
 		fputc('\n', f);

@@ -124,6 +124,9 @@ struct builder {
 	int cache_cls;
 	const struct fact_func *cache_func;
 	int cache_cls_ok, cache_func_ok;
+	/* per file, built on first use in files with many classes/functions: names sorted */
+	struct named **cls_idx, **func_idx;
+	unsigned char *indexed;
 	/* edge dedup: "from\0to\0kind\0file\0line" */
 	struct name_entry *seen_edges;
 	struct name_entry *seen_unresolved;
@@ -510,6 +513,66 @@ static int resolve_annotation(struct builder *b, size_t fi, const char *ann)
 }
 
 /* The class of the given name defined in file fi, or -1. */
+/*
+ * Files with more classes or functions than this are searched through a
+ * sorted index: a file of 200k classes (hostile or generated input) made
+ * every reference in it scan all of them, for hours.
+ */
+#define INDEX_MIN 32
+
+struct named {
+	const char *name;
+	size_t i; /* first: the linear scans below return the first match */
+};
+
+static int cmp_named(const void *x, const void *y)
+{
+	const struct named *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The first entry of idx[0..n) named name (lowest i), or NULL. */
+static const struct named *named_find(const struct named *idx, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(idx[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(idx[lo].name, name) ? &idx[lo] : NULL;
+}
+
+/* Both indexes of file fi, built on first use (only for large files: NULL otherwise). */
+static void index_file(struct builder *b, size_t fi)
+{
+	const struct file_facts *ff = b->s->files[fi];
+	size_t n = b->file_count[fi];
+	struct named *x;
+	if (b->indexed[fi])
+		return;
+	b->indexed[fi] = 1;
+	if (n > INDEX_MIN) {
+		x = b->cls_idx[fi] = xmalloc(n * sizeof(*x));
+		for (size_t k = 0; k < n; k++) {
+			x[k].name = b->cls[b->file_first[fi] + k].name;
+			x[k].i = b->file_first[fi] + k;
+		}
+		qsort(x, n, sizeof(*x), cmp_named);
+	}
+	if (ff->nfuncs > INDEX_MIN) {
+		x = b->func_idx[fi] = xmalloc(ff->nfuncs * sizeof(*x));
+		for (size_t k = 0; k < ff->nfuncs; k++) {
+			x[k].name = ff->funcs[k].name;
+			x[k].i = k;
+		}
+		qsort(x, ff->nfuncs, sizeof(*x), cmp_named);
+	}
+}
+
 static int class_in_file(struct builder *b, size_t fi, const char *name)
 {
 	const char *full = name, *dot;
@@ -521,11 +584,17 @@ static int class_in_file(struct builder *b, size_t fi, const char *name)
 	dot = strrchr(name, '.');
 	if (dot)
 		name = dot + 1;
-	for (size_t i = b->file_first[fi]; i < b->file_first[fi] + b->file_count[fi]; i++)
-		if (!strcmp(b->cls[i].name, name)) {
-			found = (int)i;
-			break;
-		}
+	index_file(b, fi);
+	if (b->cls_idx[fi]) {
+		const struct named *e = named_find(b->cls_idx[fi], b->file_count[fi], name);
+		found = e ? (int)e->i : -1;
+	} else {
+		for (size_t i = b->file_first[fi]; i < b->file_first[fi] + b->file_count[fi]; i++)
+			if (!strcmp(b->cls[i].name, name)) {
+				found = (int)i;
+				break;
+			}
+	}
 	if (b->cache_fi != fi)
 		b->cache_func_ok = 0;
 	b->cache_fi = fi;
@@ -543,11 +612,17 @@ static const struct fact_func *func_in_file(struct builder *b, size_t fi, const 
 		return NULL;
 	if (b->cache_func_ok && b->cache_fi == fi && !strcmp(b->cache_func_name, name))
 		return b->cache_func;
-	for (size_t i = 0; i < ff->nfuncs; i++)
-		if (!strcmp(ff->funcs[i].name, name)) {
-			found = &ff->funcs[i];
-			break;
-		}
+	index_file(b, fi);
+	if (b->func_idx[fi]) {
+		const struct named *e = named_find(b->func_idx[fi], ff->nfuncs, name);
+		found = e ? &ff->funcs[e->i] : NULL;
+	} else {
+		for (size_t i = 0; i < ff->nfuncs; i++)
+			if (!strcmp(ff->funcs[i].name, name)) {
+				found = &ff->funcs[i];
+				break;
+			}
+	}
 	if (b->cache_fi != fi)
 		b->cache_cls_ok = 0;
 	b->cache_fi = fi;
@@ -1888,6 +1963,9 @@ int managers_build(struct manager_graph *mg, const struct scan *s, const struct 
 	b.file_first = xcalloc(s->nfiles + 1, sizeof(*b.file_first));
 	b.file_count = xcalloc(s->nfiles + 1, sizeof(*b.file_count));
 	b.aliases = xcalloc(s->nfiles + 1, sizeof(*b.aliases));
+	b.cls_idx = xcalloc(s->nfiles + 1, sizeof(*b.cls_idx));
+	b.func_idx = xcalloc(s->nfiles + 1, sizeof(*b.func_idx));
+	b.indexed = xcalloc(s->nfiles + 1, 1);
 	for (size_t fi = 0; fi < s->nfiles; fi++)
 		b.module_of[fi] = file_module(&b, fi);
 
@@ -1914,13 +1992,19 @@ int managers_build(struct manager_graph *mg, const struct scan *s, const struct 
 		free(b.cls[i].binds);
 		free(b.cls[i].bases);
 	}
-	for (size_t fi = 0; fi < s->nfiles; fi++)
+	for (size_t fi = 0; fi < s->nfiles; fi++) {
 		free(b.aliases[fi].a);
+		free(b.cls_idx[fi]);
+		free(b.func_idx[fi]);
+	}
 	free(b.cls);
 	free(b.aliases);
 	free(b.module_of);
 	free(b.file_first);
 	free(b.file_count);
+	free(b.cls_idx);
+	free(b.func_idx);
+	free(b.indexed);
 	free(b.regs);
 	name_free(&b.by_qname);
 	name_free(&b.by_name);

@@ -487,21 +487,21 @@ static int param_manager(const struct plan *p, int self, const struct fact_param
 {
 	const struct graph *g = p->g;
 	int best = -1;
+	/* the managers self has a creation-time edge to: one pass over the edges, not one per manager */
+	unsigned char *linked = xcalloc((size_t)p->n + 1, 1);
 
+	for (int e = 0; e < g->nedges; e++)
+		if (g->edges[e].from == self && p->cmask[e] && g->edges[e].to >= 0 &&
+		    g->edges[e].to < p->n)
+			linked[g->edges[e].to] = 1;
 	for (int pass = 0; pass < 2 && best < 0; pass++) {
 		for (int i = 0; i < p->n && best < 0; i++) {
 			const struct manager *m;
-			int linked = 0;
 			char *sn;
 			if (!p->in[i] || i == self)
 				continue;
-			if (pass == 0) {
-				for (int e = 0; e < g->nedges && !linked; e++)
-					linked = g->edges[e].from == self && g->edges[e].to == i &&
-						 p->cmask[e];
-				if (!linked)
-					continue;
-			}
+			if (pass == 0 && !linked[i])
+				continue;
 			m = mgr(p, i);
 			if (names_class(prm->annotation, m->cls) || streq(prm->name, m->name) ||
 			    streq(prm->name, m->attr)) {
@@ -514,6 +514,7 @@ static int param_manager(const struct plan *p, int self, const struct fact_param
 			free(sn);
 		}
 	}
+	free(linked);
 	return best;
 }
 

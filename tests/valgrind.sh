@@ -8,7 +8,7 @@
 # The tests get $UNRAVEL = a wrapper running build/unravel under valgrind;
 # each process writes its report to a log file, so the tests see the usual
 # stdout and stderr, and a non-empty log (or exit 99) fails this script.
-# Covered: tests/e2e/hostile.sh (HOSTILE_FILES=2000, timeouts x HOSTILE_SLOW),
+# Covered: tests/e2e/hostile.sh (HOSTILE_FILES=2000, HOSTILE_SHAPES=10, timeouts x HOSTILE_SLOW),
 # tests/e2e/bad_input.sh, tests/e2e/faults.sh (FAULT_RUNS=3 per sweep), and
 # scan / graph (json, dot, svg) / cycles / dups / verify / gen / report on
 # examples/trading and examples/ctrading (libclang). VALGRIND_ONLY=NAME runs
@@ -74,7 +74,7 @@ examples() {
 
 step examples examples
 step bad_input bash "$here/e2e/bad_input.sh"
-step hostile env HOSTILE_FILES=2000 HOSTILE_SLOW=20 bash "$here/e2e/hostile.sh"
+step hostile env HOSTILE_FILES=2000 HOSTILE_SHAPES=10 HOSTILE_SLOW=20 bash "$here/e2e/hostile.sh"
 step faults env FAULT_RUNS=3 bash "$here/e2e/faults.sh"
 
 nruns=$(find "$tmp/logs" -name 'vg.*.log' | wc -l)

@@ -332,5 +332,51 @@ for f in gen/*.c; do
 	${CC:-cc} -std=c11 -Wall -Wextra -Werror -fsyntax-only -I. -Isrc -Igen "$f" || bad "template: $f does not compile"
 done
 
+# ---------- 10. shapes that were quadratic: time bounds ----------
+# One file of 200k classes, one class of 120k methods (a linear search per
+# reference: hours), a dense import graph (2000 modules importing 50 each:
+# one search per cut edge, hours), 3000 managers (gen factory: minutes).
+# HOSTILE_SHAPES divides the sizes (make valgrind).
+div=${HOSTILE_SHAPES:-1}
+mkdir -p "$tmp/shapes/dense" "$tmp/shapes/mgr" && cd "$tmp/shapes"
+python3 - "$div" <<'PY'
+import random, sys
+div = int(sys.argv[1])
+n = 200000 // div
+open("classes.py", "w").write("".join(
+    "class C%d(B%d, metaclass=M):\n    x = C%d.y\n" % (i, i, i - 1) for i in range(n)))
+n = 120000 // div
+open("methods.py", "w").write("class A:\n" + "".join(
+    "    def m%d(self):\n        return self.a%d.b(self.c%d)\n" % (i, i, i) for i in range(n)))
+random.seed(1)
+n = 2000 // div
+for i in range(n):
+    open("dense/m%d.py" % i, "w").write("".join("import m%d\n" % random.randrange(n) for _ in range(50)))
+n = 3000 // div
+src = "".join("class M%dManager:\n    def __init__(self, algorithm, m%d_manager):\n"
+              "        self.algorithm = algorithm\n        self.o = algorithm.m%d_manager\n\n"
+              % (i, (i + 1) % n, (i * 7 + 3) % n) for i in range(n))
+src += "class Algo:\n    def __init__(self):\n" + "".join(
+    "        self.m%d_manager = M%dManager(self, None)\n" % (i, i) for i in range(n))
+open("mgr/app.py", "w").write(src)
+PY
+for f in classes.py methods.py; do
+	t0=$(date +%s)
+	run "shapes: $f" 30 "$UNRAVEL" graph "$f" --kind managers --no-cache --format json
+	echo "ok: $f in $(( $(date +%s) - t0 ))s"
+done
+t0=$(date +%s)
+run "shapes: dense cycles" 30 "$UNRAVEL" cycles dense --no-cache --format json
+json_check "dense: one cycle, a cut" 'len(d["sccs"]) == 1 and len(d["sccs"][0]["cut"]) > 100'
+[ "$div" != 1 ] || want_err "dense cycles" "imports cycles too dense: no shortest cycle shown for"
+run "shapes: dense cycles text" 30 "$UNRAVEL" cycles dense --no-cache
+grep -q "^  cut [0-9]* edges to break it:" "$tmp/out" || bad "dense: no cut in the text"
+echo "ok: dense import graph in $(( $(date +%s) - t0 ))s"
+t0=$(date +%s)
+run "shapes: gen factory" 15 "$UNRAVEL" gen factory mgr --lang python --break-cycles --no-cache -q -o f.py
+python3 -m py_compile f.py || bad "shapes: the factory of many managers does not compile"
+echo "ok: gen factory of $((3000 / div)) managers in $(( $(date +%s) - t0 ))s"
+cd "$tmp" && rm -rf "$tmp/shapes"
+
 echo "hostile: $(( $(date +%s) - start ))s (${nfiles} files in one folder)"
 exit $fail
