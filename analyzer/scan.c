@@ -144,14 +144,20 @@ struct found {
 	const struct frontend *fe;
 };
 
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+	int used;
+};
+
 struct walker {
 	const struct scan_options *opt;
 	struct found *files;
 	size_t n, alloc;
-	dev_t *seen_dev;
-	ino_t *seen_ino;
+	struct dir_id *seen; /* open addressing, cap slots (a power of 2), nseen used */
+	size_t cap;
 	size_t nunreadable;
-	size_t nseen, alloc_seen_dev, alloc_seen_ino;
+	size_t nseen;
 	char *real_root; /* the walked PATH, links resolved (NULL: unknown) */
 };
 
@@ -176,16 +182,38 @@ static void add_found(struct walker *w, const char *path, const struct frontend 
 	w->n++;
 }
 
-/* Remember a directory; returns 1 when it was seen before (a symlink loop). */
+static size_t dir_slot(const struct dir_id *t, size_t cap, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)ino * 0x9e3779b97f4a7c15u) ^ ((uint64_t)dev * 0xc2b2ae3d27d4eb4fu);
+	size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+	while (t[i].used && !(t[i].dev == dev && t[i].ino == ino))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/*
+ * Remember a directory; returns 1 when it was seen before (a symlink loop).
+ * A hash set: a list searched for every folder took seconds at 50k folders.
+ */
 static int seen_dir(struct walker *w, const struct stat *st)
 {
-	for (size_t i = 0; i < w->nseen; i++)
-		if (w->seen_dev[i] == st->st_dev && w->seen_ino[i] == st->st_ino)
-			return 1;
-	ALLOC_GROW(w->seen_dev, w->nseen + 1, w->alloc_seen_dev);
-	ALLOC_GROW(w->seen_ino, w->nseen + 1, w->alloc_seen_ino);
-	w->seen_dev[w->nseen] = st->st_dev;
-	w->seen_ino[w->nseen] = st->st_ino;
+	size_t i;
+	if (2 * (w->nseen + 1) > w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct dir_id *t = xcalloc(cap, sizeof(*t));
+		for (size_t k = 0; k < w->cap; k++)
+			if (w->seen[k].used)
+				t[dir_slot(t, cap, w->seen[k].dev, w->seen[k].ino)] = w->seen[k];
+		free(w->seen);
+		w->seen = t;
+		w->cap = cap;
+	}
+	i = dir_slot(w->seen, w->cap, st->st_dev, st->st_ino);
+	if (w->seen[i].used)
+		return 1;
+	w->seen[i].dev = st->st_dev;
+	w->seen[i].ino = st->st_ino;
+	w->seen[i].used = 1;
 	w->nseen++;
 	return 0;
 }
@@ -509,8 +537,7 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 	}
 	free(j.out);
 	free(w.files);
-	free(w.seen_dev);
-	free(w.seen_ino);
+	free(w.seen);
 
 	for (int i = 0; frontends[i]; i++)
 		if (frontends[i]->finish && frontends[i]->finish(s) < 0)

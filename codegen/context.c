@@ -693,20 +693,34 @@ static void resolve_args(const struct plan *p, int i, int first, json_t *args,
  */
 static json_t *blocks_of(const struct plan *p, int i, struct strbuf *text, struct strbuf *quoted)
 {
+	const struct graph *g = p->g;
 	unsigned char *seen = xcalloc((size_t)p->n + 1, 1);
 	int *queue = xmalloc(sizeof(int) * ((size_t)p->n + 1)), qh = 0, qt = 0;
+	/* the masked edges grouped by target: one pass, not one per manager reached */
+	int *start = xcalloc((size_t)p->n + 2, sizeof(int));
+	int *from = xmalloc(sizeof(int) * ((size_t)g->nedges + 1));
 	json_t *list = json_array();
 
+	for (int e = 0; e < g->nedges; e++)
+		if (p->emask[e] && g->edges[e].to >= 0 && g->edges[e].to < p->n)
+			start[g->edges[e].to + 2]++;
+	for (int k = 0; k < p->n; k++)
+		start[k + 2] += start[k + 1];
+	for (int e = 0; e < g->nedges; e++)
+		if (p->emask[e] && g->edges[e].to >= 0 && g->edges[e].to < p->n)
+			from[start[g->edges[e].to + 1]++] = g->edges[e].from;
 	seen[i] = 1;
 	queue[qt++] = i;
 	while (qh < qt) {
 		int x = queue[qh++];
-		for (int e = 0; e < p->g->nedges; e++)
-			if (p->emask[e] && p->g->edges[e].to == x && !seen[p->g->edges[e].from]) {
-				seen[p->g->edges[e].from] = 1;
-				queue[qt++] = p->g->edges[e].from;
+		for (int k = start[x]; k < start[x + 1]; k++)
+			if (!seen[from[k]]) {
+				seen[from[k]] = 1;
+				queue[qt++] = from[k];
 			}
 	}
+	free(start);
+	free(from);
 	for (int k = 0; k < p->norder; k++) {
 		int x = p->order[k];
 		if (x != i && seen[x]) {
