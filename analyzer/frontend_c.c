@@ -2839,8 +2839,8 @@ static void warn_not_parsed(const char *dbdir, int nc, int nh)
 		sb_addf(&sb, "%d header%s that none of its files include%s", nh, nh == 1 ? "" : "s",
 			nh == 1 ? "s" : "");
 	diag_warn(db, 0, 0, "%s %s not parsed (no #include edges from %s); --c-fallback-all "
-		  "parses them with fallback flags", sb.buf, nc + nh == 1 ? "was" : "were",
-		  nc + nh == 1 ? "it" : "them");
+		  "parses %s with fallback flags", sb.buf, nc + nh == 1 ? "was" : "were",
+		  nc + nh == 1 ? "it" : "them", nc + nh == 1 ? "it" : "them");
 	sb_release(&sb);
 	free(db);
 }
