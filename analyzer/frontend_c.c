@@ -1560,6 +1560,15 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	unsigned opts = CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing;
 	struct deps_visit dv;
 
+	/*
+	 * A command that needs only the #include edges does not need what
+	 * function bodies hold (calls, body ranges): ~10% of a parse on curl.
+	 * Directives inside bodies are still seen (skipped tokens go through
+	 * the preprocessor), errors inside them are not reported.
+	 */
+	if (c->s->opt->c_skip_bodies)
+		opts |= CXTranslationUnit_SkipFunctionBodies;
+
 	atomic_store(&c->files[t->file].reached, 1);
 	t->parsed = 1;
 	w->cxtu = NULL;
@@ -2467,14 +2476,14 @@ static char *tucache_path(const struct scan_options *opt)
 }
 
 /* What a TU's results depend on besides its files: arguments, libclang, this binary. */
-static char *tu_key(const struct tu *t, const char *clang_version)
+static char *tu_key(const struct tu *t, const char *clang_version, int skip_bodies)
 {
 	struct strbuf sb = STRBUF_INIT;
 	uint64_t h;
 
 	sb_init(&sb);
-	sb_addf(&sb, "unravel %s tucache %d %s standalone %d\n", UNRAVEL_VERSION, TUCACHE_FORMAT,
-		clang_version, t->standalone);
+	sb_addf(&sb, "unravel %s tucache %d %s standalone %d%s\n", UNRAVEL_VERSION, TUCACHE_FORMAT,
+		clang_version, t->standalone, skip_bodies ? " bodies skipped" : "");
 	sb_add_exe_identity(&sb);
 	for (int i = 0; i < t->nargs; i++)
 		sb_addf(&sb, "%s\n", t->args[i]);
@@ -2771,11 +2780,22 @@ static void load_or_parse(struct ctx *c, int first, json_t *cached, char ***keys
 
 	*keys = xrealloc(*keys, sizeof(**keys) * (size_t)(c->ntus + 1));
 	for (int i = first; i < c->ntus; i++) {
-		(*keys)[i] = tu_key(&c->tus[i], clang_version);
-		if (cached && tu_from_cache(c, i, json_object_get(cached, c->tus[i].name), (*keys)[i]))
+		json_t *rec = cached ? json_object_get(cached, c->tus[i].name) : NULL;
+		/* A full record serves a run that skips bodies too, not the other way round. */
+		(*keys)[i] = tu_key(&c->tus[i], clang_version, 0);
+		if (rec && tu_from_cache(c, i, rec, (*keys)[i])) {
 			(*nfrom_cache)++;
-		else
-			todo[n++] = i;
+			continue;
+		}
+		if (c->s->opt->c_skip_bodies) {
+			free((*keys)[i]);
+			(*keys)[i] = tu_key(&c->tus[i], clang_version, 1);
+			if (rec && tu_from_cache(c, i, rec, (*keys)[i])) {
+				(*nfrom_cache)++;
+				continue;
+			}
+		}
+		todo[n++] = i;
 	}
 	run_tus(c, todo, n);
 	free(todo);
@@ -2966,6 +2986,12 @@ static int finish(struct scan *s)
 		nclean += c.tus[i].clean;
 		nparsed += c.tus[i].parsed;
 	}
+	/* A TU that repair() parsed again was keyed as it was cached, maybe as a full parse. */
+	for (int i = 0; i < c.ntus; i++)
+		if (keys && c.tus[i].parsed) {
+			free(keys[i]);
+			keys[i] = tu_key(&c.tus[i], clang_version, s->opt->c_skip_bodies);
+		}
 	if (cache_path && (nparsed || !cached || json_object_size(cached) != (size_t)nfrom_cache))
 		tucache_save(&c, cache_path, keys);
 	if (s->opt->verbose)

@@ -33,6 +33,7 @@ struct scan_options {
 	int quiet, verbose;
 	int external; /* --external: keep nodes outside the project */
 	int c_fallback_all; /* --c-fallback-all: parse C files a compile_commands.json leaves out */
+	int c_skip_bodies;  /* the command needs only #include edges of C files, not function bodies */
 	int skip_tokens; /* the command needs no clone tokens: facts from the cache may have none */
 	struct config *config;
 };

@@ -160,6 +160,7 @@ int cmd_graph(struct options *o)
 		return EXIT_FATAL;
 	if (strcmp(kind, "imports") && strcmp(kind, "managers"))
 		return usage_error(o, "--kind must be imports or managers, not '%s'", kind);
+	o->scan.c_skip_bodies = !strcmp(kind, "imports"); /* C: only #include edges needed */
 	if (project_load(&p, o) < 0)
 		return EXIT_FATAL;
 	if (!strcmp(kind, "managers")) {

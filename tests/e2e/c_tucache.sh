@@ -49,4 +49,20 @@ grep -q 'not parsed' "$tmp/warm.err" && { echo "FAIL fallback-all: $(cat "$tmp/w
 sed -i 's/"-std=c11",/"-std=c11", "-DEXTRA_FLAG=1",/' compile_commands.json
 EXTRA=--c-fallback-all check new-flags 0   # every TU's arguments changed (extra.c borrows them)
 check unchanged-at-last 8 # without the option, extra.c's record is not used
+
+# Commands that need only the #include edges (graph/cycles --kind imports) skip
+# function bodies: a full record serves them, theirs does not serve a full run.
+imports() { # NAME: warm and cold imports graphs agree; sets $from (TUs from the cache)
+	"$UNRAVEL" graph . --kind imports --format json -v --jobs 2 >"$tmp/iwarm.json" 2>"$tmp/iwarm.err"
+	"$UNRAVEL" graph . --kind imports --format json --no-cache --jobs 2 >"$tmp/icold.json" 2>/dev/null
+	from=$(sed -n 's/.*, \([0-9]*\) from the TU cache).*/\1/p' "$tmp/iwarm.err")
+	cmp -s "$tmp/iwarm.json" "$tmp/icold.json" || { echo "FAIL $1: warm and cold graphs differ"; fail=1; }
+}
+imports imports-after-full
+[ "$from" = 8 ] || { echo "FAIL imports-after-full: $from TUs from the cache, expected 8"; fail=1; }
+sleep 0.01
+printf '\nstruct fill2 { struct quote *q; };\n' >>src/core/types.h
+imports imports-after-edit  # the TUs that include types.h parsed again, bodies skipped
+[ "$from" -lt 8 ] || { echo "FAIL imports-after-edit: nothing parsed again"; fail=1; }
+check full-after-imports "$from" # those records do not serve facts: parsed again, fully
 exit $fail
