@@ -846,29 +846,47 @@ static GVC_t *svg_context(void)
 	return svg_gvc;
 }
 
+/* Why a drawing of nv nodes and ne edges is not laid out, or NULL. */
+static char *too_large(const struct graph *g, const struct dot_options *opt, int nv, int ne)
+{
+	if (nv <= MAX_LAYOUT_NODES && ne <= MAX_LAYOUT_EDGES)
+		return NULL;
+	return xstrfmt("graph too large to draw: %d %s%s drawn as %d nodes and %d edges, "
+		       "graphviz lays out at most %d nodes and %d edges in reasonable time; "
+		       "draw less with --depth N or --exclude GLOB%s, or write --format dot "
+		       "(or json) and lay it out yourself (e.g. sfdp)",
+		       g->nnodes, plural(g->nnodes, noun(g)),
+		       nv < g->nnodes ? " condensed and still" : "", nv, ne, MAX_LAYOUT_NODES,
+		       MAX_LAYOUT_EDGES, opt && !opt->condense ? ", drop --no-condense" : "");
+}
+
+char *render_svg_too_large(const struct graph *g, const struct dot_options *opt)
+{
+	int nv, ne;
+	char *text = render_text(g, opt, NULL, &nv, &ne);
+	free(text);
+	return too_large(g, opt, nv, ne);
+}
+
 int render_svg(FILE *f, const struct graph *g, const struct dot_options *opt, char **note)
 {
 	int nv, ne;
 	char *text = render_text(g, opt, note, &nv, &ne);
+	char *why = too_large(g, opt, nv, ne);
 	GVC_t *gvc;
 	Agraph_t *ag;
 	int rc = 0;
 
-	if (nv > MAX_LAYOUT_NODES || ne > MAX_LAYOUT_EDGES) {
+	if (why) {
 		/* a layout that would run for hours: say so at once, with a way out */
 		free(text);
 		if (note) {
 			free(*note); /* the error says what the condensing did */
 			*note = NULL;
 		}
-		return error("graph too large to draw: %d %s%s drawn as %d nodes and %d edges, "
-			     "graphviz lays out at most %d nodes and %d edges in reasonable time; "
-			     "draw less with --depth N or --exclude GLOB%s, or write --format dot "
-			     "(or json) and lay it out yourself (e.g. sfdp)",
-			     g->nnodes, plural(g->nnodes, noun(g)),
-			     nv < g->nnodes ? " condensed and still" : "", nv, ne,
-			     MAX_LAYOUT_NODES, MAX_LAYOUT_EDGES,
-			     opt && !opt->condense ? ", drop --no-condense" : "");
+		rc = error("%s", why);
+		free(why);
+		return rc;
 	}
 
 	/* Only errors from graphviz, not its layout warnings. */

@@ -70,10 +70,18 @@ int render_dot(FILE *f, const struct graph *g, const struct dot_options *opt, ch
 /*
  * Same drawing, laid out with libgvc's "dot" engine and written to f as
  * SVG (starts with "<?xml"). Returns 0, or -1 after error() when graphviz
- * cannot lay out or render the graph, or on a write error. Uses one
- * graphviz context for the life of the process: not thread-safe.
+ * cannot lay out or render the graph, when the drawing is too large to lay
+ * out in reasonable time (see render_svg_too_large()), or on a write error.
+ * Uses one graphviz context for the life of the process: not thread-safe.
  */
 int render_svg(FILE *f, const struct graph *g, const struct dot_options *opt, char **note);
+
+/*
+ * NULL when render_svg() would lay out g's drawing (at most 500 nodes and
+ * 2000 edges after condensing); else why not, with what to do instead (one
+ * sentence, heap memory the caller frees).
+ */
+char *render_svg_too_large(const struct graph *g, const struct dot_options *opt);
 
 /*
  * The DOT text itself, NUL-terminated, for callers that embed it (the

@@ -89,10 +89,20 @@ static void svg(FILE *f, const struct graph *g, const struct dot_options *opt)
 {
 	char *buf = NULL, *note = NULL;
 	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	FILE *m;
 	const char *start;
+	char *why = render_svg_too_large(g, opt);
 	int rc;
 
+	if (why) {
+		/* the page says why, and the rest of the report is still written */
+		fputs("<p class=\"muted\">(not drawn: ", f);
+		esc(f, why);
+		fputs(")</p>\n", f);
+		free(why);
+		return;
+	}
+	m = open_memstream(&buf, &len);
 	if (!m)
 		die("out of memory");
 	rc = render_svg(m, g, opt, &note);

@@ -125,6 +125,10 @@ rc=$?
 want_err "svg of $nfiles modules" "graph too large to draw: $nfiles modules drawn as $nfiles nodes"
 want_err "svg of $nfiles modules" "--format dot"
 echo "ok: svg of $nfiles modules refused in $(( $(date +%s) - t0 ))s"
+# ... and the report says so in the page, the rest of it written
+run "report of $nfiles modules" 120 "$UNRAVEL" report . --no-cache -q -o "$tmp/many.html"
+grep -q "(not drawn: graph too large to draw: $nfiles modules" "$tmp/many.html" ||
+	bad "report of $nfiles modules: no reason in the page"
 cd "$tmp" && rm -rf "$tmp/many"
 
 # ---------- 4. deep folders ----------
