@@ -1246,45 +1246,6 @@ static void scan_comment(struct ctx *c, const struct pytok *t)
 
 /* ---------- encoding ---------- */
 
-/* Offset of the first byte that is not valid UTF-8, or len. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned char ch = s[i];
-		size_t need;
-		uint32_t cp;
-		if (ch < 0x80) {
-			/* ASCII, eight bytes at a time: most source is */
-			uint64_t w;
-			for (i++; i + 8 <= len; i += 8) {
-				memcpy(&w, s + i, 8);
-				if (w & 0x8080808080808080ull)
-					break;
-			}
-			continue;
-		}
-		if (ch >= 0xc2 && ch <= 0xdf)
-			need = 1, cp = ch & 0x1f;
-		else if (ch >= 0xe0 && ch <= 0xef)
-			need = 2, cp = ch & 0x0f;
-		else if (ch >= 0xf0 && ch <= 0xf4)
-			need = 3, cp = ch & 0x07;
-		else
-			return i;
-		for (size_t k = 1; k <= need; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return i;
-		i += need + 1;
-	}
-	return len;
-}
-
 /* The PEP 263 coding cookie of the first two lines, or NULL. Caller frees. */
 static char *coding_cookie(const char *src, size_t len, pcre2_match_data *md)
 {
@@ -1383,7 +1344,7 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 	if (!c.md)
 		die("out of memory");
 
-	bad = utf8_invalid_at((const unsigned char *)src, len);
+	bad = utf8_valid_len(src, len);
 	if (bad < len) {
 		char *enc = coding_cookie(src, len, c.md);
 		int line, col;

@@ -478,7 +478,13 @@ size_t utf8_valid_len(const char *s, size_t n)
 	while (i < n) {
 		size_t k;
 		if (p[i] < 0x80) {
-			i++;
+			/* ASCII, eight bytes at a time: most source is */
+			uint64_t w;
+			for (i++; i + 8 <= n; i += 8) {
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ull)
+					break;
+			}
 			continue;
 		}
 		if (!(k = utf8_seq(p + i, n - i)))
