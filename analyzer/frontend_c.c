@@ -37,7 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const exts[] = {".c", ".h", NULL};
@@ -862,6 +864,9 @@ struct tu {
 	int ntouched, alloc_touched;
 	int parsed, failed, cacheable;
 	int unparsed; /* libclang could not be loaded */
+	int timed_out; /* libclang did not finish within --c-timeout (now or in a cached run) */
+	int abandoned; /* its parse was abandoned in this run: a thread may still use its args */
+	double timeout_s; /* the bound it did not finish within */
 };
 
 /* A compilation database entry: its file and flags (without argv[0] and the file). */
@@ -897,6 +902,9 @@ struct ctx {
 	struct dbent *dbents; /* compilation database entries */
 	int ndbents, alloc_dbents;
 	int nunparsed;          /* TUs left unparsed: libclang could not be loaded */
+	/* The watchdog of run_tus(): worker threads tell it when they stop. */
+	pthread_mutex_t wd_lock;
+	pthread_cond_t wd_cond;
 	const char *clang_error; /* why */
 };
 
@@ -906,8 +914,28 @@ struct tufile {
 	const char *canon; /* owned by ctx->canon_names */
 };
 
+/*
+ * A worker thread as the watchdog sees it. libclang cannot be interrupted:
+ * a parse that outlives --c-timeout (a macro that expands exponentially, an
+ * include explosion) is abandoned: its thread is left running, detached,
+ * and touches nothing but its slot when (if) the parse returns.
+ */
+enum { SLOT_IDLE, SLOT_PARSING, SLOT_BUSY, SLOT_ABANDONED, SLOT_EXITED };
+#define SLOT_KIND(v) ((v) & 7)
+struct slot {
+	struct ctx *c;
+	pthread_t th;
+	atomic_int state;          /* SLOT_* | the number of the parse << 3 */
+	int seq;
+	atomic_int tu;             /* the TU being parsed */
+	_Atomic uint64_t start_ns; /* when its parse began (CLOCK_MONOTONIC) */
+	atomic_int tid;            /* the thread's id, to lower its priority once abandoned */
+	int joined;
+};
+
 struct tuwork {
 	struct ctx *c;
+	struct slot *slot; /* NULL: parsing on the calling thread, without watchdog */
 	int tu;
 	CXTranslationUnit cxtu;
 	struct ptrmap files; /* CXFile -> struct tufile */
@@ -1404,6 +1432,15 @@ static void emit_diagnostics(struct ctx *c)
 	for (int i = 0; i < c->ntus; i++) {
 		struct tu *t = &c->tus[i];
 		int shown = 0, hidden = 0;
+		if (t->timed_out) {
+			diag_warn(t->name, 0, 0, "libclang did not finish parsing this translation unit "
+				  "within %g s (--c-timeout)%s; its #include edges and declarations are "
+				  "missing (a macro that expands exponentially, or an include explosion?)",
+				  t->timeout_s, t->abandoned ? "" : " in an earlier run whose "
+				  "record is in the TU cache, and no project file changed since");
+			c->files[t->file].ff->parse_errors++;
+			continue;
+		}
 		if (t->failed) {
 			diag_warn(t->name, 0, 0, "libclang could not parse this translation unit");
 			c->files[t->file].ff->parse_errors++;
@@ -1552,7 +1589,19 @@ static int watch_missing(struct ctx *c, struct tu *t, const struct incl *in)
 	return r;
 }
 
-static void parse_tu(struct tuwork *w, CXIndex index)
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Parse one TU and take what it holds. Returns -1 when the watchdog
+ * abandoned the parse meanwhile: the caller's thread must then return at
+ * once, touching nothing (the scan may be over and its memory reused).
+ */
+static int parse_tu(struct tuwork *w, CXIndex index)
 {
 	struct ctx *c = w->c;
 	struct tu *t = &c->tus[w->tu];
@@ -1574,9 +1623,14 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	w->cxtu = NULL;
 	rc = cx.parseTranslationUnit2(index, NULL, (const char *const *)t->args, t->nargs, NULL,
 					 0, opts, &w->cxtu);
+	if (w->slot) {
+		int expect = w->slot->seq << 3 | SLOT_PARSING;
+		if (!atomic_compare_exchange_strong(&w->slot->state, &expect, SLOT_BUSY))
+			return -1; /* the TU and whatever libclang made are leaked on purpose */
+	}
 	if (rc != CXError_Success || !w->cxtu) {
 		t->failed = 1;
-		return;
+		return 0;
 	}
 	t->clean = collect_diagnostics(w, w->cxtu) == 0;
 	t->cacheable = 1;
@@ -1612,35 +1666,168 @@ static void parse_tu(struct tuwork *w, CXIndex index)
 	cx.disposeTranslationUnit(w->cxtu);
 	w->cxtu = NULL;
 	ptrmap_free(&w->files, 1);
+	return 0;
+}
+
+/* Parse TUs from the queue until it is empty; slot: NULL, or this thread's watchdog slot. */
+static void tu_work(struct ctx *c, struct slot *slot)
+{
+	struct tuwork *w = xcalloc(1, sizeof(*w));
+	CXIndex index = cx.createIndex(0, 0);
+	int i;
+
+	w->c = c;
+	w->slot = slot;
+	w->staged = xcalloc((size_t)c->nfiles + 1, sizeof(*w->staged));
+	w->mark = xcalloc((size_t)c->nfiles + 1, sizeof(*w->mark));
+	while ((i = atomic_fetch_add(&c->next, 1)) < c->ntodo) {
+		w->tu = c->todo[i];
+		if (slot) {
+			atomic_store(&slot->tu, w->tu);
+			atomic_store(&slot->start_ns, monotonic_ns());
+			slot->seq = (slot->seq + 1) & 0xfffff;
+			atomic_store(&slot->state, slot->seq << 3 | SLOT_PARSING);
+		}
+		if (parse_tu(w, index) < 0)
+			return; /* abandoned: index, w and its memory stay as they are */
+		if (slot)
+			atomic_store(&slot->state, SLOT_IDLE);
+	}
+	cx.disposeIndex(index);
+	free(w->staged);
+	free(w->mark);
+	free(w->nstaged_list);
+	free(w);
 }
 
 static void *tu_worker(void *arg)
 {
-	struct ctx *c = arg;
-	struct tuwork w;
-	CXIndex index = cx.createIndex(0, 0);
-	int i;
+	struct slot *slot = arg;
+	struct ctx *c = slot->c;
 
-	memset(&w, 0, sizeof(w));
-	w.c = c;
-	w.staged = xcalloc((size_t)c->nfiles + 1, sizeof(*w.staged));
-	w.mark = xcalloc((size_t)c->nfiles + 1, sizeof(*w.mark));
-	while ((i = atomic_fetch_add(&c->next, 1)) < c->ntodo) {
-		w.tu = c->todo[i];
-		parse_tu(&w, index);
-	}
-	cx.disposeIndex(index);
-	free(w.staged);
-	free(w.mark);
-	free(w.nstaged_list);
+	atomic_store(&slot->tid, (int)gettid());
+	tu_work(c, slot);
+	if (atomic_load(&slot->state) == SLOT_ABANDONED)
+		return NULL;
+	pthread_mutex_lock(&c->wd_lock);
+	atomic_store(&slot->state, SLOT_EXITED);
+	pthread_cond_signal(&c->wd_cond);
+	pthread_mutex_unlock(&c->wd_lock);
 	return NULL;
+}
+
+static atomic_int nabandoned; /* parses abandoned in this process */
+
+/*
+ * Once a thread is left inside libclang, the process must not run
+ * libclang's static destructors under it: whatever way it exits (the end of
+ * main, die()), stdio is flushed and the process ends at once. Registered
+ * after libclang was loaded, so it runs before those destructors.
+ */
+static void exit_now(int status, void *arg)
+{
+	(void)arg;
+	fflush(NULL);
+	_exit(status);
+}
+
+static struct slot *start_worker(struct ctx *c)
+{
+	struct slot *sl = xcalloc(1, sizeof(*sl));
+	pthread_attr_t attr;
+	int rc;
+
+	sl->c = c;
+	atomic_init(&sl->state, SLOT_IDLE);
+	/*
+	 * Worker threads (even the first): libclang wants more stack than a
+	 * default thread may have for deeply nested code, and the main
+	 * thread's stack is whatever the user's ulimit says.
+	 */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 16u << 20);
+	rc = pthread_create(&sl->th, &attr, tu_worker, sl);
+	pthread_attr_destroy(&attr);
+	if (rc) {
+		free(sl);
+		return NULL;
+	}
+	return sl;
+}
+
+/*
+ * Wait for the workers; abandon a parse that runs past the time bound and
+ * start a new worker in its place while TUs are left in the queue.
+ * Returns the number of workers that stopped normally.
+ */
+static int watch_workers(struct ctx *c, struct slot ***slots, int *nslots, int *alloc_slots)
+{
+	uint64_t limit = (uint64_t)(c->s->opt->c_timeout * 1e9);
+	int live = *nslots, done = 0;
+
+	pthread_mutex_lock(&c->wd_lock);
+	while (live > 0) {
+		uint64_t now = monotonic_ns(), wake = now + 1000000000u;
+		struct timespec ts;
+
+		for (int k = 0; k < *nslots; k++) {
+			struct slot *sl = (*slots)[k];
+			/* The state first: a start time read after it is never older than its parse's. */
+			int expect = atomic_load(&sl->state);
+			uint64_t start = atomic_load(&sl->start_ns);
+			if (sl->joined)
+				continue;
+			if (expect == SLOT_EXITED) {
+				pthread_join(sl->th, NULL);
+				sl->joined = 1;
+				live--;
+				done++;
+				continue;
+			}
+			if (!limit || SLOT_KIND(expect) != SLOT_PARSING)
+				continue;
+			if (now - start < limit) {
+				if (start + limit < wake)
+					wake = start + limit;
+				continue;
+			}
+			if (!atomic_compare_exchange_strong(&sl->state, &expect, SLOT_ABANDONED))
+				continue;
+			/* Left to itself, at the lowest priority; the scan goes on without it. */
+			c->tus[atomic_load(&sl->tu)].timed_out = 1;
+			c->tus[atomic_load(&sl->tu)].abandoned = 1;
+			c->tus[atomic_load(&sl->tu)].timeout_s = c->s->opt->c_timeout;
+			pthread_detach(sl->th);
+			setpriority(PRIO_PROCESS, (id_t)atomic_load(&sl->tid), 19);
+			sl->joined = 1;
+			live--;
+			if (atomic_fetch_add(&nabandoned, 1) == 0)
+				on_exit(exit_now, NULL);
+			if (atomic_load(&c->next) < c->ntodo) {
+				struct slot *fresh = start_worker(c);
+				if (fresh) {
+					ALLOC_GROW(*slots, *nslots + 1, *alloc_slots);
+					(*slots)[(*nslots)++] = fresh;
+					live++;
+				}
+			}
+		}
+		if (!live)
+			break;
+		ts.tv_sec = (time_t)(wake / 1000000000u);
+		ts.tv_nsec = (long)(wake % 1000000000u);
+		pthread_cond_timedwait(&c->wd_cond, &c->wd_lock, &ts);
+	}
+	pthread_mutex_unlock(&c->wd_lock);
+	return done;
 }
 
 /* Parse the TUs todo[0..n) on the --jobs threads. */
 static void run_tus(struct ctx *c, int *todo, int n)
 {
 	int jobs = c->s->opt->jobs > 0 ? c->s->opt->jobs : online_cpus();
-	pthread_t *threads;
+	struct slot **slots = NULL;
+	int nslots = 0, alloc_slots = 0;
 	const char *why;
 
 	if (n <= 0)
@@ -1657,27 +1844,22 @@ static void run_tus(struct ctx *c, int *todo, int n)
 	c->todo = todo;
 	c->ntodo = n;
 	atomic_store(&c->next, 0);
-	threads = xcalloc((size_t)jobs, sizeof(*threads));
-	/*
-	 * Worker threads (even the first): libclang wants more stack than a
-	 * default thread may have for deeply nested code, and the main
-	 * thread's stack is whatever the user's ulimit says.
-	 */
 	for (int t = 0; t < jobs; t++) {
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, 16u << 20);
-		if (pthread_create(&threads[t], &attr, tu_worker, c))
-			threads[t] = 0;
-		pthread_attr_destroy(&attr);
+		struct slot *sl = start_worker(c);
+		if (sl) {
+			ALLOC_GROW(slots, nslots + 1, alloc_slots);
+			slots[nslots++] = sl;
+		}
 	}
-	for (int t = 0; t < jobs; t++)
-		if (threads[t])
-			pthread_join(threads[t], NULL);
-	/* If no thread could be started, do the work here. */
+	/* The watchdog's clock. */
+	watch_workers(c, &slots, &nslots, &alloc_slots);
+	/* If no thread could be started, do the work here (without a time bound). */
 	if (atomic_load(&c->next) < n)
-		tu_worker(c);
-	free(threads);
+		tu_work(c, NULL);
+	for (int k = 0; k < nslots; k++)
+		if (atomic_load(&slots[k]->state) != SLOT_ABANDONED)
+			free(slots[k]);
+	free(slots);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2463,7 +2645,7 @@ static void tu_reset(struct tu *t)
 	free(t->touched);
 	t->touched = NULL;
 	t->ntouched = t->alloc_touched = 0;
-	t->clean = t->parsed = t->failed = t->cacheable = 0;
+	t->clean = t->parsed = t->failed = t->cacheable = t->timed_out = 0;
 }
 
 static char *tucache_path(const struct scan_options *opt)
@@ -2622,6 +2804,20 @@ static int tu_from_cache(struct ctx *c, int i, json_t *rec, const char *key)
 		    (uint64_t)json_integer_value(json_array_get(v, 2)))
 			return 0;
 	}
+	/*
+	 * A TU that did not finish within the bound last time, while no project
+	 * file changed: it would not now either, unless the bound is larger.
+	 */
+	if (json_is_number(json_object_get(rec, "timed_out"))) {
+		double was = json_number_value(json_object_get(rec, "timed_out"));
+		if (!(c->s->opt->c_timeout > 0 && c->s->opt->c_timeout <= was))
+			return 0;
+		t->timed_out = 1;
+		t->timeout_s = was;
+		t->cacheable = 1;
+		atomic_store(&c->files[t->file].reached, 1);
+		return 1;
+	}
 	json_array_foreach(json_object_get(rec, "incls"), k, v) {
 		struct incl *in;
 		int idx = rel_index(c, jget_str(v, 0));
@@ -2698,6 +2894,22 @@ static json_t *tu_to_json(struct ctx *c, int i, const char *key, const int *owne
 	json_t *rec = json_object(), *a, *owned = json_object();
 
 	json_object_set_new(rec, "key", json_string(key));
+	if (t->timed_out) {
+		/* Its dependencies are unknown: every project file stands for them. */
+		a = json_array();
+		for (int k = 0; k < c->nfiles; k++) {
+			struct stat st;
+			if (stat(c->files[k].abs, &st) == 0)
+				json_array_append_new(a, json_pack("[sII]", c->files[k].abs,
+						(json_int_t)st.st_size,
+						(json_int_t)((uint64_t)st.st_mtim.tv_sec * 1000000000u +
+							     (uint64_t)st.st_mtim.tv_nsec)));
+		}
+		json_object_set_new(rec, "deps", a);
+		json_object_set_new(rec, "timed_out", json_real(t->timeout_s));
+		json_decref(owned);
+		return rec;
+	}
 	json_object_set_new(rec, "clean", json_boolean(t->clean));
 	a = json_array();
 	for (int k = 0; k < t->ndeps; k++)
@@ -2752,7 +2964,7 @@ static void tucache_save(struct ctx *c, const char *path, char **keys)
 	}
 	json_object_set_new(doc, "format", json_integer(TUCACHE_FORMAT));
 	for (int i = 0; i < c->ntus; i++)
-		if (c->tus[i].cacheable && !c->tus[i].failed)
+		if ((c->tus[i].cacheable && !c->tus[i].failed) || c->tus[i].timed_out)
 			json_object_set_new(tus, c->tus[i].name, tu_to_json(c, i, keys[i], owner));
 	json_object_set_new(doc, "tus", tus);
 	text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
@@ -2881,6 +3093,8 @@ static int finish(struct scan *s)
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	pthread_mutex_init(&c.lock, NULL);
+	pthread_mutex_init(&c.wd_lock, NULL);
+	pthread_cond_init(&c.wd_cond, NULL);
 	if (cs && cs->nsides)
 		qsort(cs->sides, cs->nsides, sizeof(*cs->sides), cmp_side);
 	clang_version = libclang_identity();
@@ -3007,9 +3221,11 @@ out:
 	}
 	free(c.files);
 	for (int i = 0; i < c.ntus; i++) {
-		for (int k = 0; k < c.tus[i].nargs; k++)
+		/* An abandoned parse may still read its arguments. */
+		for (int k = 0; k < c.tus[i].nargs && !c.tus[i].abandoned; k++)
 			free(c.tus[i].args[k]);
-		free(c.tus[i].args);
+		if (!c.tus[i].abandoned)
+			free(c.tus[i].args);
 		free(c.tus[i].name);
 		tu_reset(&c.tus[i]);
 		if (keys)
@@ -3041,6 +3257,8 @@ out:
 	free(clang_version);
 	json_decref(cache_doc);
 	pthread_mutex_destroy(&c.lock);
+	pthread_mutex_destroy(&c.wd_lock);
+	pthread_cond_destroy(&c.wd_cond);
 	cstate_free(s);
 	return 0;
 }

@@ -63,6 +63,8 @@ static const char common_help[] =
 	"  --python-path DIR        an import root (repeatable, like PYTHONPATH)\n"
 	"  --compile-commands DIR   folder holding compile_commands.json (C)\n"
 	"  --c-fallback-all         also parse the C files compile_commands.json leaves out\n"
+	"  --c-timeout SECONDS      give up on a C file libclang has not parsed by then\n"
+	"                           (default 10; 0: no bound)\n"
 	"  --exclude GLOB           skip matching paths (repeatable)\n"
 	"  --jobs N                 worker threads (default: number of CPUs)\n"
 	"  --no-cache               do not read or write .unravel-cache/\n"
@@ -123,7 +125,7 @@ enum {
 	OPT_MAX, OPT_MIN_TOKENS, OPT_MIN_LINES, OPT_MAX_GROUPS, OPT_LANG, OPT_BREAK_CYCLES,
 	OPT_APPLY, OPT_DRY_RUN, OPT_DUMP_CONTEXT, OPT_TEMPLATES, OPT_TYPE_CHECKING, OPT_SCOPE,
 	OPT_DEPTH, OPT_CONDENSE, OPT_NO_CONDENSE, OPT_SHOW_CONFIG, OPT_FOLLOW_SYMLINKS,
-	OPT_MAX_FILE_SIZE, OPT_EXTERNAL, OPT_C_FALLBACK_ALL, OPT_VERSION, OPT_HELP, OPT_CACHE_DIR, OPT_FORCE,
+	OPT_MAX_FILE_SIZE, OPT_EXTERNAL, OPT_C_FALLBACK_ALL, OPT_C_TIMEOUT, OPT_VERSION, OPT_HELP, OPT_CACHE_DIR, OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -160,6 +162,7 @@ static const struct option long_opts[] = {
 	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	{"external", no_argument, NULL, OPT_EXTERNAL},
 	{"c-fallback-all", no_argument, NULL, OPT_C_FALLBACK_ALL},
+	{"c-timeout", required_argument, NULL, OPT_C_TIMEOUT},
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -212,6 +215,7 @@ int main(int argc, char **argv)
 	o.condense = -1;
 	o.min_tokens = o.min_lines = o.max_groups = -1;
 	o.scan.max_file_size = 10u * 1024 * 1024;
+	o.scan.c_timeout = 10;
 
 	if (argc < 2) {
 		print_help(stderr);
@@ -308,6 +312,15 @@ int main(int argc, char **argv)
 		}
 		case OPT_EXTERNAL: o.scan.external = 1; break;
 		case OPT_C_FALLBACK_ALL: o.scan.c_fallback_all = 1; break;
+		case OPT_C_TIMEOUT: {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (end == optarg || *end || !(v >= 0 && v <= 1e6))
+				{ rc = usage_error(&o, "option '--c-timeout' needs a number of seconds, "
+						   "not '%s'", optarg); goto out; }
+			o.scan.c_timeout = v;
+			break;
+		}
 		case OPT_FORCE: o.force = 1; break;
 		case ':':
 			{ rc = usage_error(&o, "option '%s' needs a value", argv[optind - 1]); goto out; }
