@@ -1786,7 +1786,7 @@ static int watch_workers(struct ctx *c, struct slot ***slots, int *nslots, int *
 			}
 			if (!limit || SLOT_KIND(expect) != SLOT_PARSING)
 				continue;
-			if (now - start < limit) {
+			if (start + limit > now) { /* start may be later than now */
 				if (start + limit < wake)
 					wake = start + limit;
 				continue;
