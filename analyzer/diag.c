@@ -75,6 +75,32 @@ char *diag_format(const struct diag *d)
 	return xstrfmt("%s: warning: %s", d->file, d->msg);
 }
 
+/*
+ * One warning per line on a terminal or in a log: a control character (a
+ * newline in a file name, say) is written as a C escape. JSON output keeps
+ * the text as it is (JSON escapes it).
+ */
+static void print_line(FILE *f, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_init(&sb);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			sb_adds(&sb, "\\n");
+		else if (c == '\r')
+			sb_adds(&sb, "\\r");
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			sb_addf(&sb, "\\x%02x", c);
+		else
+			sb_addc(&sb, (char)c);
+	}
+	sb_addc(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, f);
+	sb_release(&sb);
+}
+
 void diag_flush(int quiet)
 {
 	pthread_mutex_lock(&lock);
@@ -83,7 +109,7 @@ void diag_flush(int quiet)
 		if (quiet)
 			continue;
 		char *s = diag_format(&diags[nprinted]);
-		fprintf(stderr, "%s\n", s);
+		print_line(stderr, s);
 		free(s);
 	}
 	pthread_mutex_unlock(&lock);

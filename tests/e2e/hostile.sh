@@ -87,6 +87,8 @@ printf 'import os\n' >"new
 line.py"
 printf 'import os\n' >"$(printf 'bad\377name.py')"
 printf 'import with\n' >"importer.py"
+printf 'import os\0' >"bin
+ary.py"
 for cmd in "scan" "graph --kind imports" "graph --kind managers" "cycles" "dups" "verify"; do
 	# shellcheck disable=SC2086
 	run "names: $cmd" 30 "$UNRAVEL" $cmd . --no-cache --format json
@@ -99,6 +101,9 @@ json_check "names: every valid name scanned" 'd["files"]["python"] == 6'
 json_check "names: only identifiers are modules" '[n["id"] for n in d["nodes"]] == ["importer"]'
 run "names: text output" 30 "$UNRAVEL" scan . --no-cache
 grep -q "^files: 6 python" "$tmp/out" || bad "names: text scan: $(head -1 "$tmp/out")"
+# one warning per line: the newline in a name is written as \n
+grep -qxF 'bin\nary.py:1: warning: binary file (NUL byte); skipped' "$tmp/err" ||
+	bad "names: a newline in a name split a warning: $(cat "$tmp/err")"
 
 # ---------- 3. many files in one folder ----------
 mkdir "$tmp/many" && cd "$tmp/many"
