@@ -34,8 +34,13 @@ struct frontend {
 	 * Optional: a frontend that must see the whole project at once (C:
 	 * translation units with compile flags) implements this instead of
 	 * relying on parse() alone. It is called after every file of its
-	 * language has been found (and parse()d if parse is set) and may
-	 * add to or replace the facts of its files (scan_find()).
+	 * language has been found and parse()d, on the worker thread that
+	 * parsed the last of them, while files of other languages may still
+	 * be parsed: the scan it gets holds only its own language's files
+	 * (sorted by path). It changes their facts in place (it neither adds
+	 * nor replaces entries of s->files) and touches no other field of the
+	 * scan but frontend_state[its language]. 0, or -1 on a fatal error
+	 * (then it is called again at the end with the whole scan).
 	 */
 	int (*finish)(struct scan *s);
 	void (*fini)(void);

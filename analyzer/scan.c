@@ -364,6 +364,9 @@ struct job {
 	struct found *files;
 	struct file_facts **out;
 	size_t n;
+	size_t *order; /* files in the order they are taken: those of frontends with finish() first */
+	atomic_size_t late_left; /* files of such frontends not parsed yet */
+	int finished_early[8];   /* per enum lang: finish() already ran (written before late_left hits 0) */
 	atomic_size_t next;
 	atomic_size_t nread;
 	atomic_size_t nunreadable;
@@ -423,12 +426,44 @@ out:
 	return ff;
 }
 
+/*
+ * Every file of the frontends with a finish() step (C: libclang) is parsed:
+ * run those steps now, on this thread, while the other workers go on with
+ * the other files (a Python tree with a few C files pays for loading and
+ * running libclang alongside, not after). finish() sees a scan holding only
+ * its own files; what it keeps in frontend_state is handed back.
+ */
+static void finish_early(struct job *j)
+{
+	struct scan view = *j->s;
+
+	for (int i = 0; frontends[i]; i++) {
+		enum lang lang = frontends[i]->lang;
+		if (!frontends[i]->finish)
+			continue;
+		view.files = xcalloc(j->n + 1, sizeof(*view.files));
+		view.nfiles = view.alloc_files = 0;
+		for (size_t k = 0; k < j->n; k++)
+			if (j->out[k] && j->files[k].fe == frontends[i])
+				view.files[view.nfiles++] = j->out[k];
+		view.frontend_state[lang] = j->s->frontend_state[lang];
+		if (frontends[i]->finish(&view) == 0)
+			j->finished_early[lang] = 1;
+		j->s->frontend_state[lang] = view.frontend_state[lang];
+		free(view.files);
+	}
+}
+
 static void *worker(void *arg)
 {
 	struct job *j = arg;
 	size_t i, nread = 0, nunreadable = 0;
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		j->out[i] = parse_one(j->s, &j->files[i], &nread, &nunreadable);
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
+		size_t f = j->order[i];
+		j->out[f] = parse_one(j->s, &j->files[f], &nread, &nunreadable);
+		if (j->files[f].fe->finish && atomic_fetch_sub(&j->late_left, 1) == 1)
+			finish_early(j);
+	}
 	atomic_fetch_add(&j->nread, nread);
 	atomic_fetch_add(&j->nunreadable, nunreadable);
 	return NULL;
@@ -512,6 +547,16 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 	j.n = w.n;
 	j.out = xcalloc(w.n ? w.n : 1, sizeof(*j.out));
 	atomic_init(&j.next, 0);
+	j.order = xcalloc(w.n + 1, sizeof(*j.order));
+	memset(j.finished_early, 0, sizeof(j.finished_early));
+	k = 0;
+	for (size_t i = 0; i < w.n; i++)
+		if (w.files[i].fe->finish)
+			j.order[k++] = i;
+	atomic_init(&j.late_left, k);
+	for (size_t i = 0; i < w.n; i++)
+		if (!w.files[i].fe->finish)
+			j.order[k++] = i;
 	atomic_init(&j.nread, 0);
 	atomic_init(&j.nunreadable, 0);
 	if ((size_t)jobs > w.n)
@@ -536,11 +581,13 @@ int scan_run(struct scan *s, const struct scan_options *opt)
 		free(w.files[i].path);
 	}
 	free(j.out);
+	free(j.order);
 	free(w.files);
 	free(w.seen);
 
 	for (int i = 0; frontends[i]; i++)
-		if (frontends[i]->finish && frontends[i]->finish(s) < 0)
+		if (frontends[i]->finish && !j.finished_early[frontends[i]->lang] &&
+		    frontends[i]->finish(s) < 0)
 			return -1;
 	if (s->nfiles)
 		qsort(s->files, s->nfiles, sizeof(*s->files), cmp_facts);
