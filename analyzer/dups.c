@@ -20,6 +20,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* The shingle hashes are XXH3 of 16 bytes, as hash64(): inlined, a third of their cost goes. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 const char *dup_kind_name(enum dup_kind k)
 {
 	return k == DUP_FAMILY ? "family" : "clone";
@@ -1396,9 +1400,16 @@ static void cand_sets(struct cand *cd, const struct file_facts *ff)
 		uint32_t win[FAMILY_SHINGLE] = {0};
 		for (uint32_t j = 0; j < FAMILY_SHINGLE && i + j < n; j++)
 			win[j] = t[i + j].norm;
-		cd->shingles[i] = (uint32_t)hash64(win, sizeof(win));
+		cd->shingles[i] = (uint32_t)XXH3_64bits(win, sizeof(win));
 	}
 	cd->nshingles = sort_unique(cd->shingles, ns);
+}
+
+/* The vocabulary set, made when a pair first needs it (most pairs fail on shingles). */
+static void cand_vocab(struct cand *cd, const struct file_facts *ff)
+{
+	const struct fact_token *t = ff->tokens + cd->fn->tok_start;
+	uint32_t n = cd->ntokens;
 	cd->vocab = xmalloc((n ? n : 1) * sizeof(*cd->vocab));
 	cd->nvocab = 0;
 	for (uint32_t i = 0; i < n; i++)
@@ -1408,7 +1419,7 @@ static void cand_sets(struct cand *cd, const struct file_facts *ff)
 }
 
 /* The keys under which a name meets its relatives: its core stem, and its verb_*[_suffix] frame. */
-static int name_keys(const char *base, uint64_t *keys)
+static int name_keys(const char *base, uint64_t *keys, struct strbuf *key)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t st[16], ln[16];
@@ -1424,17 +1435,20 @@ static int name_keys(const char *base, uint64_t *keys)
 		v = 1;
 	if (e - v > 1 && in_list(generic, sb.buf + st[n - 1], ln[n - 1]))
 		e = n - 1;
-	{
-		char *core = xstrfmt("=%.*s", (int)(st[e - 1] + ln[e - 1] - st[v]), sb.buf + st[v]);
-		keys[nkeys++] = hash64(core, strlen(core));
-		free(core);
-	}
+	/* the core: "=" and the words from v to e; the frame: "verb_*" or "verb_*_suffix" */
+	sb_reset(key);
+	sb_addc(key, '=');
+	sb_add(key, sb.buf + st[v], st[e - 1] + ln[e - 1] - st[v]);
+	keys[nkeys++] = hash64(key->buf, key->len);
 	if (v && n > 1) {
-		char *frame = e < n ? xstrfmt("%.*s_*_%.*s", (int)ln[0], sb.buf, (int)ln[n - 1],
-					      sb.buf + st[n - 1])
-				    : xstrfmt("%.*s_*", (int)ln[0], sb.buf);
-		keys[nkeys++] = hash64(frame, strlen(frame));
-		free(frame);
+		sb_reset(key);
+		sb_add(key, sb.buf, ln[0]);
+		sb_add(key, "_*", 2);
+		if (e < n) {
+			sb_addc(key, '_');
+			sb_add(key, sb.buf + st[n - 1], ln[n - 1]);
+		}
+		keys[nkeys++] = hash64(key->buf, key->len);
 	}
 	sb_release(&sb);
 	return nkeys;
@@ -1993,6 +2007,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	int t = opt->min_similarity;
 	struct import_index ix;
 	struct source_lines *cache;
+	struct strbuf key = STRBUF_INIT;
 
 	for (size_t f = 0; f < nfiles; f++) {
 		const struct file_facts *ff = files[f];
@@ -2015,14 +2030,16 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 		}
 	}
 	b->r->stats.functions = ncand;
+	sb_init(&key);
 	for (size_t i = 0; i < ncand; i++) {
 		uint64_t keys[2];
-		int nk = name_keys(cands[i].base, keys);
+		int nk = name_keys(cands[i].base, keys, &key);
 		for (int k = 0; k < nk; k++) {
 			ALLOC_GROW(keyed, nkeyed + 1, alloc_keyed);
 			keyed[nkeyed++] = (struct keyed){keys[k], (uint32_t)i};
 		}
 	}
+	sb_release(&key);
 	if (nkeyed)
 		qsort(keyed, nkeyed, sizeof(*keyed), cmp_keyed);
 	/* Shingle and vocabulary sets only for what shares a name bucket with another. */
@@ -2075,8 +2092,14 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 				if (ra == rb)
 					continue; /* already one family: no need to measure */
 				sim = jaccard(cx->shingles, cx->nshingles, cy->shingles, cy->nshingles, t);
-				if (sim < t || jaccard(cx->vocab, cx->nvocab, cy->vocab, cy->nvocab,
-						       FAMILY_MIN_VOCAB) < FAMILY_MIN_VOCAB)
+				if (sim < t)
+					continue;
+				if (!cx->vocab)
+					cand_vocab(&cands[bucket[x]], files[cx->file]);
+				if (!cy->vocab)
+					cand_vocab(&cands[bucket[y]], files[cy->file]);
+				if (jaccard(cx->vocab, cx->nvocab, cy->vocab, cy->nvocab, FAMILY_MIN_VOCAB) <
+				    FAMILY_MIN_VOCAB)
 					continue;
 				if (ra > rb) { /* the smaller index is the root: deterministic */
 					size_t tmp = ra;
