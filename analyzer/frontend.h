@@ -39,7 +39,7 @@ struct frontend {
 	 * be parsed: the scan it gets holds only its own language's files
 	 * (sorted by path). It changes their facts in place (it neither adds
 	 * nor replaces entries of s->files) and touches no other field of the
-	 * scan but frontend_state[its language]. 0, or -1 on a fatal error
+	 * scan but frontend_state[its language] and c_tus. 0, or -1 on a fatal error
 	 * (then it is called again at the end with the whole scan).
 	 */
 	int (*finish)(struct scan *s);

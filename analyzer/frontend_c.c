@@ -3199,7 +3199,11 @@ static int finish(struct scan *s)
 	for (int i = 0; i < c.ntus; i++) {
 		nclean += c.tus[i].clean;
 		nparsed += c.tus[i].parsed;
+		s->c_tus.timed_out += c.tus[i].timed_out;
 	}
+	s->c_tus.tus = c.ntus;
+	s->c_tus.clean = nclean;
+	s->c_tus.from_cache = nfrom_cache;
 	/* A TU that repair() parsed again was keyed as it was cached, maybe as a full parse. */
 	for (int i = 0; i < c.ntus; i++)
 		if (keys && c.tus[i].parsed) {

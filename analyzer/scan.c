@@ -450,6 +450,7 @@ static void finish_early(struct job *j)
 		if (frontends[i]->finish(&view) == 0)
 			j->finished_early[lang] = 1;
 		j->s->frontend_state[lang] = view.frontend_state[lang];
+		j->s->c_tus = view.c_tus;
 		free(view.files);
 	}
 }

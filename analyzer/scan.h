@@ -39,6 +39,14 @@ struct scan_options {
 	struct config *config;
 };
 
+/* What the C frontend's translation units gave (its finish() fills it). */
+struct scan_c_summary {
+	int tus;        /* translation units */
+	int clean;      /* parsed (now or in a cached run) without an error */
+	int from_cache; /* taken from the TU cache */
+	int timed_out;  /* given up after --c-timeout */
+};
+
 struct scan {
 	const struct scan_options *opt;
 	struct file_facts **files; /* sorted by path */
@@ -54,6 +62,7 @@ struct scan {
 	size_t nunreadable;
 	void *cache;    /* private state of cache.c, NULL when the cache is off */
 	void *frontend_state[8]; /* per-frontend private state, indexed by enum lang */
+	struct scan_c_summary c_tus;
 };
 
 /* Scan everything. 0, or -1 on a fatal error (message printed: unreadable PATH). */

@@ -104,6 +104,11 @@ static void emit_json(FILE *f, const struct scan *s, const struct modindex *mi,
 						       u->attr, "file", u->file, "line", u->line));
 	}
 	json_object_set_new(doc, "files", files);
+	if (scan_count_lang(s, LANG_C))
+		json_object_set_new(doc, "translation_units",
+				    json_pack("{s:i,s:i,s:i,s:i}", "total", s->c_tus.tus, "clean",
+					      s->c_tus.clean, "from_cache", s->c_tus.from_cache,
+					      "timed_out", s->c_tus.timed_out));
 	json_object_set_new(doc, "components", comps);
 	json_object_set_new(doc, "hosts", hosts);
 	json_object_set_new(doc, "registries", regs);
@@ -126,6 +131,14 @@ static void emit_text(FILE *f, const struct scan *s, const struct modindex *mi,
 	fprintf(f, "files:");
 	for (int l = 0; l < LANG__COUNT; l++)
 		fprintf(f, "%s %zu %s", l ? "," : "", scan_count_lang(s, l), lang_name(l));
+	if (scan_count_lang(s, LANG_C)) {
+		fprintf(f, "\nC translation units: %d, %d parsed cleanly", s->c_tus.tus,
+			s->c_tus.clean);
+		if (s->c_tus.from_cache)
+			fprintf(f, " (%d from the TU cache)", s->c_tus.from_cache);
+		if (s->c_tus.timed_out)
+			fprintf(f, ", %d given up after --c-timeout", s->c_tus.timed_out);
+	}
 	if (mi->nroots && scan_count_lang(s, LANG_PYTHON)) {
 		fprintf(f, "\nPython roots:");
 		for (int i = 0; i < mi->nroots; i++)
