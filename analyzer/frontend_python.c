@@ -32,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+/* hash64() inlined for the per-token hash (the same XXH3, without a call into the library) */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 static const char *const exts[] = {".py", ".pyi", NULL};
 
@@ -321,7 +324,7 @@ static void emit_tokens(struct ctx *c, const struct pytok *const *t, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct fact_token *ft = &ff->tokens[ff->ntokens++];
 		const char *s = c->src + t[i]->off;
-		ft->exact = (uint32_t)hash64(s, t[i]->len);
+		ft->exact = (uint32_t)XXH3_64bits(s, t[i]->len);
 		ft->line = t[i]->line;
 		switch (t[i]->kind) {
 		case PT_NAME:
