@@ -67,28 +67,26 @@ static void *big_alloc(size_t n)
 #define TSET(t, i, v) ((t)[i] = (uint8_t)(v))
 #define ISLMS(t, i) ((i) > 0 && TGET(t, i) && !TGET(t, (i) - 1))
 
-static void get_buckets(const int32_t *s, int32_t n, int32_t k, int32_t *bkt, int end)
+/* Bucket starts (end = 0) or ends of the characters counted in cnt (counted once per level). */
+static void get_buckets(const int32_t *cnt, int32_t k, int32_t *bkt, int end)
 {
 	int32_t sum = 0;
-	memset(bkt, 0, (size_t)k * sizeof(*bkt));
-	for (int32_t i = 0; i < n; i++)
-		bkt[s[i]]++;
 	for (int32_t c = 0; c < k; c++) {
-		sum += bkt[c];
-		bkt[c] = end ? sum : sum - bkt[c];
+		sum += cnt[c];
+		bkt[c] = end ? sum : sum - cnt[c];
 	}
 }
 
 static void induce(const int32_t *s, int32_t *sa, const uint8_t *t, int32_t n, int32_t k,
-		   int32_t *bkt)
+		   const int32_t *cnt, int32_t *bkt)
 {
-	get_buckets(s, n, k, bkt, 0);
+	get_buckets(cnt, k, bkt, 0);
 	for (int32_t i = 0; i < n; i++) {
 		int32_t j = sa[i] - 1;
 		if (sa[i] > 0 && !TGET(t, j))
 			sa[bkt[s[j]]++] = j;
 	}
-	get_buckets(s, n, k, bkt, 1);
+	get_buckets(cnt, k, bkt, 1);
 	for (int32_t i = n - 1; i >= 0; i--) {
 		int32_t j = sa[i] - 1;
 		if (sa[i] > 0 && TGET(t, j))
@@ -99,7 +97,7 @@ static void induce(const int32_t *s, int32_t *sa, const uint8_t *t, int32_t n, i
 void dups_suffix_array(const int32_t *s, int32_t *sa, int32_t n, int32_t k)
 {
 	uint8_t *t;
-	int32_t *bkt, *s1, *sa1;
+	int32_t *bkt, *cnt, *s1, *sa1;
 	int32_t i, j, n1 = 0, name = 0, prev = -1;
 
 	if (n <= 0)
@@ -110,19 +108,22 @@ void dups_suffix_array(const int32_t *s, int32_t *sa, int32_t n, int32_t k)
 	}
 	t = xmalloc((size_t)n);
 	bkt = xmalloc((size_t)k * sizeof(*bkt));
+	cnt = xcalloc((size_t)k, sizeof(*cnt));
+	for (i = 0; i < n; i++)
+		cnt[s[i]]++;
 	/* S-type = 1, L-type = 0; the sentinel is S. */
 	TSET(t, n - 1, 1);
 	for (i = n - 2; i >= 0; i--)
 		TSET(t, i, s[i] < s[i + 1] || (s[i] == s[i + 1] && TGET(t, i + 1)));
 
 	/* Stage 1: sort the LMS substrings by one induced pass. */
-	get_buckets(s, n, k, bkt, 1);
+	get_buckets(cnt, k, bkt, 1);
 	for (i = 0; i < n; i++)
 		sa[i] = SA_EMPTY;
 	for (i = 1; i < n; i++)
 		if (ISLMS(t, i))
 			sa[--bkt[s[i]]] = i;
-	induce(s, sa, t, n, k, bkt);
+	induce(s, sa, t, n, k, cnt, bkt);
 
 	for (i = 0; i < n; i++)
 		if (ISLMS(t, sa[i]))
@@ -161,7 +162,7 @@ void dups_suffix_array(const int32_t *s, int32_t *sa, int32_t n, int32_t k)
 			sa1[s1[i]] = i;
 
 	/* Stage 3: induce the whole suffix array from the sorted LMS suffixes. */
-	get_buckets(s, n, k, bkt, 1);
+	get_buckets(cnt, k, bkt, 1);
 	for (i = 1, j = 0; i < n; i++)
 		if (ISLMS(t, i))
 			s1[j++] = i;
@@ -174,7 +175,8 @@ void dups_suffix_array(const int32_t *s, int32_t *sa, int32_t n, int32_t k)
 		sa[i] = SA_EMPTY;
 		sa[--bkt[s[j]]] = j;
 	}
-	induce(s, sa, t, n, k, bkt);
+	induce(s, sa, t, n, k, cnt, bkt);
+	free(cnt);
 	free(bkt);
 	free(t);
 }
@@ -197,29 +199,33 @@ struct idmap {
 	size_t cap, n;
 };
 
-static int32_t idmap_get(struct idmap *m, uint32_t key)
+static void idmap_grow(struct idmap *m)
+{
+	struct idmap old = *m;
+	m->cap = m->cap ? m->cap * 2 : 1024;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->ids = xmalloc(m->cap * sizeof(*m->ids));
+	for (size_t i = 0; i < m->cap; i++)
+		m->ids[i] = -1;
+	m->n = 0;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.ids[i] >= 0) {
+			size_t h = (old.keys[i] * 2654435761u) & (m->cap - 1);
+			while (m->ids[h] >= 0)
+				h = (h + 1) & (m->cap - 1);
+			m->keys[h] = old.keys[i];
+			m->ids[h] = old.ids[i];
+			m->n++;
+		}
+	free(old.keys);
+	free(old.ids);
+}
+
+static inline int32_t idmap_get(struct idmap *m, uint32_t key)
 {
 	size_t i;
-	if (2 * (m->n + 1) > m->cap) {
-		struct idmap old = *m;
-		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->keys = xcalloc(m->cap, sizeof(*m->keys));
-		m->ids = xmalloc(m->cap * sizeof(*m->ids));
-		for (i = 0; i < m->cap; i++)
-			m->ids[i] = -1;
-		m->n = 0;
-		for (i = 0; i < old.cap; i++)
-			if (old.ids[i] >= 0) {
-				size_t h = (old.keys[i] * 2654435761u) & (m->cap - 1);
-				while (m->ids[h] >= 0)
-					h = (h + 1) & (m->cap - 1);
-				m->keys[h] = old.keys[i];
-				m->ids[h] = old.ids[i];
-				m->n++;
-			}
-		free(old.keys);
-		free(old.ids);
-	}
+	if (2 * (m->n + 1) > m->cap)
+		idmap_grow(m);
 	i = (key * 2654435761u) & (m->cap - 1);
 	while (m->ids[i] >= 0) {
 		if (m->keys[i] == key)
@@ -246,19 +252,20 @@ static void corpus_build(struct corpus *c, struct file_facts *const *files, size
 	c->n = (int32_t)total;
 	c->text = big_alloc(total * sizeof(*c->text));
 	c->start = xmalloc((nfiles + 1) * sizeof(*c->start));
-	/* First pass: dense ids in order of first appearance (deterministic). */
+	/*
+	 * Separators are 1..nfiles, tokens nfiles+1.. with dense ids in order
+	 * of first appearance (deterministic).
+	 */
 	for (size_t f = 0; f < nfiles; f++) {
 		const struct file_facts *ff = files[f];
+		int32_t base = (int32_t)nfiles + 1;
 		c->start[f] = pos;
 		for (size_t i = 0; i < ff->ntokens; i++)
-			c->text[pos++] = idmap_get(&map, ff->tokens[i].norm);
-		c->text[pos++] = -1 - (int32_t)f; /* separator, fixed below */
+			c->text[pos++] = idmap_get(&map, ff->tokens[i].norm) + base;
+		c->text[pos++] = (int32_t)f + 1;
 	}
 	c->start[nfiles] = pos;
 	c->text[pos] = 0;
-	/* Separators are 1..nfiles, tokens nfiles+1.. */
-	for (int32_t i = 0; i < pos; i++)
-		c->text[i] = c->text[i] < 0 ? -c->text[i] : c->text[i] + (int32_t)nfiles + 1;
 	c->k = (int32_t)(nfiles + 1 + map.n);
 	free(map.keys);
 	free(map.ids);
@@ -662,10 +669,13 @@ static void covered_run(const uint64_t *bits, int32_t n, int32_t *from, int32_t 
 		(*to)++;
 }
 
-static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *rank, int32_t n)
+/* len: n + 1 entries, zeroed here; the caller's. */
+static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *rank, int32_t n,
+			int32_t *len)
 {
 	cl->rank = rank;
-	cl->len = xcalloc((size_t)n + 1, sizeof(*cl->len));
+	cl->len = len;
+	memset(len, 0, ((size_t)n + 1) * sizeof(*len));
 	cl->nblocks = (size_t)n / 64 + 1;
 	cl->bmin = xcalloc(cl->nblocks, sizeof(*cl->bmin));
 	cl->dirty = xmalloc(cl->nblocks);
@@ -687,7 +697,6 @@ static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *
 
 static void covlen_release(struct covlen *cl)
 {
-	free(cl->len);
 	free(cl->bmin);
 	free(cl->dirty);
 }
@@ -762,7 +771,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			 int32_t n, int32_t k, const int32_t *global, uint64_t *seen,
 			 struct range **tables, size_t *ntables, const struct dup_options *opt)
 {
-	int32_t *sa, *rank, *lcp, *members = NULL, *kept = NULL, *rr = NULL;
+	int32_t *block, *sa, *rank, *lcp, *members = NULL, *kept = NULL, *rr = NULL;
 	struct interval *iv;
 	size_t niv, alloc_members = 0, alloc_kept = 0, alloc_tables = 0, nrr = 0, alloc_rr = 0;
 	struct covlen cl;
@@ -792,12 +801,14 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 	for (int32_t p = 0; p < n; p++)
 		if (GLOBAL(p) >= 0 && bit_get(seen, GLOBAL(p)))
 			ts[p >> 6] |= 1ull << (p & 63);
-	sa = big_alloc((size_t)n * sizeof(*sa));
+	/* sa, rank, lcp and the covered lengths: one block, faulted in once */
+	block = big_alloc((4 * (size_t)n + 1) * sizeof(*block));
+	sa = block;
+	rank = block + n;
+	lcp = block + 2 * (size_t)n;
 	dups_suffix_array(text, sa, n, k);
 
 	/* LCP by Kasai et al.; unique separators stop every match at a file end. */
-	rank = big_alloc((size_t)n * sizeof(*rank));
-	lcp = big_alloc((size_t)n * sizeof(*lcp));
 	for (int32_t i = 0; i < n; i++)
 		rank[sa[i]] = i;
 	lcp[0] = 0;
@@ -815,8 +826,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		}
 	}
 	iv = find_intervals(text, n, sa, lcp, min_len, &niv);
-	free(lcp);
-	covlen_init(&cl, ts, rank, n);
+	covlen_init(&cl, ts, rank, n, block + 3 * (size_t)n);
 	if (niv)
 		qsort(iv, niv, sizeof(*iv), cmp_interval);
 	for (size_t c = 0; c < niv; c++) {
@@ -914,13 +924,12 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 	}
 #undef GLOBAL
 	covlen_release(&cl);
-	free(rank);
 	free(rr);
 	free(ts);
 	free(members);
 	free(kept);
 	free(iv);
-	free(sa);
+	free(block);
 }
 
 /*
