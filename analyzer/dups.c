@@ -1785,10 +1785,9 @@ static int lex_line(enum lang lang, const char *s, size_t n, size_t *starts, siz
 }
 
 /* The source text of token ti of ff, in the arena; NULL when the line cannot be matched. */
-static const char *token_text(struct arena *a, struct source_lines *cache, const struct file_facts *ff,
-			      size_t fi, uint32_t ti)
+static const char *token_text(struct arena *a, const struct source_lines *src,
+			      const struct file_facts *ff, uint32_t ti)
 {
-	const struct source_lines *src = source_lines_get(&cache[fi], ff->path);
 	uint32_t line = ff->tokens[ti].line, first = ti, last = ti;
 	size_t st[256], ln[256];
 	const char *text;
@@ -1811,6 +1810,50 @@ static const char *token_text(struct arena *a, struct source_lines *cache, const
 }
 
 /*
+ * The source text of the varying tokens is read file by file once every
+ * family is made: a file is read once and released before the next one
+ * (reading them as the families came kept every member's file in memory).
+ */
+struct text_req {
+	size_t file;
+	uint32_t ti;
+	const char **slot;
+};
+
+/* What the family thread reuses from one family to the next. */
+struct family_work {
+	struct text_req *v; /* varying texts to read */
+	size_t n, alloc;
+	uint32_t *dp;       /* the alignment table */
+	size_t alloc_dp;
+};
+
+static int cmp_text_req(const void *a, const void *b)
+{
+	const struct text_req *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return (x->ti > y->ti) - (x->ti < y->ti);
+}
+
+static void fill_texts(struct arena *a, struct family_work *fw, struct file_facts *const *files)
+{
+	if (fw->n)
+		qsort(fw->v, fw->n, sizeof(*fw->v), cmp_text_req);
+	for (size_t i = 0; i < fw->n;) {
+		struct source_lines src = {0};
+		const struct file_facts *ff = files[fw->v[i].file];
+		const struct source_lines *lines = source_lines_get(&src, ff->path);
+		size_t j = i;
+		for (; j < fw->n && fw->v[j].file == fw->v[i].file; j++)
+			*fw->v[j].slot = lines ? token_text(a, lines, ff, fw->v[j].ti) : NULL;
+		source_lines_release(&src);
+		i = j;
+	}
+	free(fw->v);
+}
+
+/*
  * Align body y to body x: the matching of equal-class tokens (norm) in
  * order that scores most, an identical token (exact) scoring 2 and a
  * renamed one 1, so that "<table>" meets "<table>" when a line was added
@@ -1818,13 +1861,18 @@ static const char *token_text(struct arena *a, struct source_lines *cache, const
  * when the table would be too large.
  */
 static int align(const struct fact_token *x, uint32_t nx, const struct fact_token *y, uint32_t ny,
-		 int32_t *map)
+		 int32_t *map, struct family_work *fw)
 {
 	uint32_t *dp;
 	size_t w = (size_t)ny + 1;
 	if ((size_t)(nx + 1) * w > FAMILY_MAX_ALIGN)
 		return -1;
-	dp = xcalloc((size_t)(nx + 1) * w, sizeof(*dp));
+	/* reused: only the last row and column are read before they are written */
+	ALLOC_GROW(fw->dp, (size_t)(nx + 1) * w, fw->alloc_dp);
+	dp = fw->dp;
+	memset(dp + (size_t)nx * w, 0, w * sizeof(*dp));
+	for (uint32_t i = 0; i < nx; i++)
+		dp[i * w + ny] = 0;
 	for (uint32_t i = nx; i-- > 0;)
 		for (uint32_t j = ny; j-- > 0;) {
 			uint32_t best = dp[(i + 1) * w + j] > dp[i * w + j + 1] ? dp[(i + 1) * w + j]
@@ -1846,7 +1894,6 @@ static int align(const struct fact_token *x, uint32_t nx, const struct fact_toke
 		else
 			j++;
 	}
-	free(dp);
 	return 0;
 }
 
@@ -1856,7 +1903,7 @@ static int align(const struct fact_token *x, uint32_t nx, const struct fact_toke
  * Positions varying the same way (the same tuple of texts) are one parameter.
  */
 static void family_varying(struct builder *b, struct dup_group *g, struct file_facts *const *files,
-			   struct source_lines *cache, const struct dup_options *opt)
+			   struct family_work *fw, const struct dup_options *opt)
 {
 	size_t rep = 0, nm = g->nmembers, nparams = 0;
 	const struct file_facts *rf;
@@ -1893,7 +1940,7 @@ static void family_varying(struct builder *b, struct dup_group *g, struct file_f
 			continue;
 		}
 		if (align(rt, rn, files[m->file]->tokens + m->tok_start, m->tok_end - m->tok_start,
-			  maps[i]) < 0)
+			  maps[i], fw) < 0)
 			goto out;
 	}
 	for (uint32_t k = 0; k < rn && nparams < FAMILY_MAX_VARYING; k++) {
@@ -1954,9 +2001,11 @@ static void family_varying(struct builder *b, struct dup_group *g, struct file_f
 			const struct dup_member *m = &g->members[i];
 			uint32_t ti = m->tok_start + (uint32_t)maps[i][tuples[p][0]];
 			v->line[i] = (int)files[m->file]->tokens[ti].line;
-			v->text[i] = opt->read_sources ? token_text(b->r->arena, cache, files[m->file],
-								    m->file, ti)
-						       : NULL;
+			v->text[i] = NULL;
+			if (opt->read_sources) {
+				ALLOC_GROW(fw->v, fw->n + 1, fw->alloc);
+				fw->v[fw->n++] = (struct text_req){m->file, ti, &v->text[i]};
+			}
 		}
 	}
 out:
@@ -1980,7 +2029,7 @@ static int cmp_member_idx(const void *a, const void *b)
 
 static void emit_family(struct builder *b, struct file_facts *const *files, size_t nfiles,
 			const struct cand *cands, uint32_t *idx, size_t n, int sim,
-			struct import_index *ix, struct source_lines *cache, const struct dup_options *opt)
+			struct import_index *ix, struct family_work *fw, const struct dup_options *opt)
 {
 	struct dup_group *g;
 	struct dup_member *m = arena_alloc(b->r->arena, n * sizeof(*m));
@@ -2043,7 +2092,7 @@ static void emit_family(struct builder *b, struct file_facts *const *files, size
 	}
 	g->fingerprint = hash64(fp.buf, fp.len);
 	sb_release(&fp);
-	family_varying(b, g, files, cache, opt);
+	family_varying(b, g, files, fw, opt);
 	group_finish(g, files, opt);
 }
 
@@ -2058,7 +2107,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	int *minsim;
 	int t = opt->min_similarity;
 	struct import_index ix;
-	struct source_lines *cache;
+	struct family_work fw = {NULL, 0, 0, NULL, 0};
 	struct strbuf key = STRBUF_INIT;
 	uint32_t *norms = NULL; /* scratch for boilerplate() */
 	size_t alloc_norms = 0;
@@ -2172,7 +2221,6 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	free(keyed);
 
 	import_index_build(&ix, files, nfiles);
-	cache = xcalloc(nfiles ? nfiles : 1, sizeof(*cache));
 	{
 		/* members of each root, in candidate order */
 		struct keyed *byroot = xmalloc((ncand ? ncand : 1) * sizeof(*byroot));
@@ -2189,16 +2237,15 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 				for (size_t k = i; k < j; k++)
 					idx[k - i] = byroot[k].cand;
 				emit_family(b, files, nfiles, cands, idx, j - i, minsim[byroot[i].key],
-					    &ix, cache, opt);
+					    &ix, &fw, opt);
 			}
 			i = j;
 		}
 		free(byroot);
 		free(idx);
 	}
-	for (size_t i = 0; i < nfiles; i++)
-		source_lines_release(&cache[i]);
-	free(cache);
+	fill_texts(b->r->arena, &fw, files);
+	free(fw.dp);
 	import_index_release(&ix);
 	free(parent);
 	free(minsim);
