@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "frontend.h"
 #include "pytok.h"
+#include "scan.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -142,6 +143,7 @@ struct ctx {
 	int dec_abstract, dec_static, dec_staticmethod; /* decorators waiting for their def */
 	uint32_t last_line; /* last line of the last significant token seen */
 	int is_stub;        /* .pyi */
+	int no_tokens, no_refs; /* what the command does not need and no cache keeps */
 	pcre2_match_data *md;
 	struct strbuf sb;
 	int nwarned;
@@ -320,6 +322,8 @@ static const char *string_value(struct ctx *c, const struct pytok *t)
 static void emit_tokens(struct ctx *c, const struct pytok *const *t, size_t n)
 {
 	struct file_facts *ff = c->ff;
+	if (c->no_tokens)
+		return;
 	ALLOC_GROW(ff->tokens, ff->ntokens + n, ff->alloc_tokens);
 	for (size_t i = 0; i < n; i++) {
 		struct fact_token *ft = &ff->tokens[ff->ntokens++];
@@ -613,6 +617,8 @@ static void scan_refs(struct ctx *c, const struct pytok *const *t, size_t n)
 	struct step st[MAX_STEPS];
 	int in_dict[64];
 	int bdepth = 0;
+	if (c->no_refs)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct pytok *tk = t[i];
 		if (tk->kind == PT_OP && tk->len == 1) {
@@ -1378,6 +1384,8 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 	c.src = src;
 	c.tk = tl.v;
 	c.is_stub = ends_with(ff->path, ".pyi");
+	c.no_tokens = s && !s->cache && s->opt->skip_tokens;
+	c.no_refs = s && !s->cache && s->opt->skip_refs;
 	sb_init(&c.sb);
 	memset(&root, 0, sizeof(root));
 	root.kind = B_MODULE;

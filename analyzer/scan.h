@@ -35,7 +35,10 @@ struct scan_options {
 	int c_fallback_all; /* --c-fallback-all: parse C files a compile_commands.json leaves out */
 	int c_skip_bodies;  /* the command needs only #include edges of C files, not function bodies */
 	double c_timeout;   /* --c-timeout: seconds a C translation unit may take to parse; 0: no bound */
-	int skip_tokens; /* the command needs no clone tokens: facts from the cache may have none */
+	int skip_tokens; /* the command needs no clone tokens: facts from the cache may have none,
+			  * and with no cache written, frontends need not make them */
+	int skip_refs;   /* the command needs only imports: with no cache written, frontends need
+			  * not record references (attribute chains, calls, registrations) */
 	struct config *config;
 };
 

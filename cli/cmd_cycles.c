@@ -39,6 +39,7 @@ int cmd_cycles(struct options *o)
 		return usage_error(o, "--kind must be imports, managers or all, not '%s'", kind);
 	o->scan.skip_tokens = 1; /* no clone tokens needed: a warm cache reads much less */
 	o->scan.c_skip_bodies = !strcmp(kind, "imports"); /* C: only #include edges needed */
+	o->scan.skip_refs = !strcmp(kind, "imports");
 	if (project_load(&p, o) < 0)
 		return EXIT_FATAL;
 	if (!strcmp(kind, "imports") || !strcmp(kind, "all")) {

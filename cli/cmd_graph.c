@@ -160,6 +160,8 @@ int cmd_graph(struct options *o)
 		return EXIT_FATAL;
 	if (strcmp(kind, "imports") && strcmp(kind, "managers"))
 		return usage_error(o, "--kind must be imports or managers, not '%s'", kind);
+	o->scan.skip_tokens = 1; /* no clone tokens needed */
+	o->scan.skip_refs = !strcmp(kind, "imports");
 	o->scan.c_skip_bodies = !strcmp(kind, "imports"); /* C: only #include edges needed */
 	if (project_load(&p, o) < 0)
 		return EXIT_FATAL;

@@ -113,6 +113,19 @@ ls proj/.unravel-cache | grep -v -x -e facts.bin -e CACHEDIR.TAG -e .gitignore &
 "$UNRAVEL" facts proj --format json -v --cache-dir "$t/elsewhere" >/dev/null 2>cd2.err
 [ "$(count cd2.err)" = "0 $n" ]
 
+# A command that needs only imports (cycles/graph --kind imports) skips clone
+# tokens and references when nothing is cached, never when it writes the
+# cache: facts it caches serve dups and the manager graph as a cold run does.
+"$UNRAVEL" dups proj --format json --no-cache >dups.cold 2>/dev/null || true
+"$UNRAVEL" graph proj --kind managers --format json --no-cache >mg.cold 2>/dev/null
+"$UNRAVEL" cycles proj --kind imports --cache-dir "$t/imports-only" -q >/dev/null || true
+"$UNRAVEL" dups proj --format json -v --cache-dir "$t/imports-only" >dups.warm 2>dw.err || true
+[ "$(count dw.err)" = "0 $n" ]
+cmp dups.cold dups.warm
+"$UNRAVEL" graph proj --kind managers --format json --cache-dir "$t/imports-only" >mg.warm 2>/dev/null
+cmp mg.cold mg.warm
+grep -q '"function": "helper_' dups.cold
+
 # The cache folder is never scanned as part of the project.
 ! grep -q unravel-cache after.json
 echo "cache: ok ($n files)"
