@@ -361,6 +361,7 @@ int cmd_dups(struct options *o)
 	}
 
 	t0 = now();
+	o->scan.skip_refs = 1; /* no references needed (only made when no cache keeps them) */
 	if (run_scan(o, &s) < 0) {
 		config_list_free(allow);
 		free(allow_root);
