@@ -7,11 +7,12 @@
 #
 #   DUPS_CORPORA="python:/usr/lib/python3.11 c:DIR ..."  (default: the Python
 #       standard library, and unravel's own C sources)
-#   DUPS_MIN_TOKENS=50   DUPS_RUNS=3 (best wall time of N runs)
+#   DUPS_MIN_TOKENS=50   DUPS_RUNS=3 (best wall time, and best CPU time, of N runs)
+#   UNRAVEL_BIN=PATH  measure another unravel binary (a before/after comparison)
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-U=$ROOT/build/unravel
+U=${UNRAVEL_BIN:-$ROOT/build/unravel}
 W=$ROOT/build/bench/dups
 RUNS=${DUPS_RUNS:-3}
 MIN=${DUPS_MIN_TOKENS:-50}
@@ -31,15 +32,20 @@ rm -rf "$csrc" && mkdir -p "$csrc" && cp -r "$ROOT/analyzer" "$ROOT/cli" "$csrc/
 	{ [ -d "$ROOT/codegen" ] && cp -r "$ROOT/codegen" "$csrc/" || true; }
 CORPORA=${DUPS_CORPORA:-python:/usr/lib/python3.11 c:$csrc}
 
-# measure OUT CMD...: best wall of $RUNS runs in the current folder; sets T C M (s, s, MiB).
+# measure OUT CMD...: best wall and best CPU (user + sys) of $RUNS runs in the current
+# folder (the machine is shared: CPU time is the stable figure); sets T C M (s, s, MiB).
 measure() {
-	local out=$1 best= bestc= mem=0 e u s m; shift
+	local out=$1 best= bestc= mem=0 e u s m c; shift
 	for ((i = 0; i < RUNS; i++)); do
 		/usr/bin/time -f "%e %U %S %M" -o "$W/time" "$@" >"$out" 2>"$W/err"
 		[ $? -le 1 ] || { echo "bench: failed: $*" >&2; tail -3 "$W/err" >&2; }
 		read -r e u s m < <(tail -1 "$W/time")
+		c=$(awk "BEGIN{printf \"%.2f\", $u + $s}")
 		if [ -z "$best" ] || awk "BEGIN{exit !($e < $best)}"; then
-			best=$e; bestc=$(awk "BEGIN{printf \"%.2f\", $u + $s}")
+			best=$e
+		fi
+		if [ -z "$bestc" ] || awk "BEGIN{exit !($c < $bestc)}"; then
+			bestc=$c
 		fi
 		[ "$m" -gt "$mem" ] && mem=$m
 	done
@@ -69,9 +75,11 @@ for spec in $CORPORA; do
 		measure "$W/unravel-warm.json" "$U" dups . --min-tokens "$MIN" --format json -q \
 			--cache-dir "$W/cache-$lang"
 		echo "| unravel dups (warm facts cache) | $T | $C | $M |"
+		wt=$T wc=$C wm=$M
 		T=$ut C=$uc M=$um
 		echo
-		echo "unravel: $(awk "BEGIN{printf \"%.1f\", $jt / $T}")x faster (wall), $(awk "BEGIN{printf \"%.1f\", $jc / $C}")x less CPU, $(awk "BEGIN{printf \"%.1f\", $jm / $M}")x less memory."
+		echo "unravel cold: $(awk "BEGIN{printf \"%.1f\", $jt / $T}")x faster (wall), $(awk "BEGIN{printf \"%.1f\", $jc / $C}")x less CPU, $(awk "BEGIN{printf \"%.1f\", $jm / $M}")x less memory."
+		echo "unravel warm: $(awk "BEGIN{printf \"%.1f\", $jt / $wt}")x faster (wall), $(awk "BEGIN{printf \"%.1f\", $jc / $wc}")x less CPU, $(awk "BEGIN{printf \"%.1f\", $jm / $wm}")x less memory."
 		"$U" dups . --min-tokens "$MIN" --format json --no-cache -q -v 2>&1 >/dev/null | grep 'dups:' || true
 		echo
 		python3 "$ROOT/bench/dups/recall.py" "$W/jscpd-$lang/jscpd-report.json" \
