@@ -822,6 +822,9 @@ static void cstate_free(struct scan *s)
 /* ------------------------------------------------------------------ */
 /* finish(): translation units.                                       */
 
+static atomic_int nabandoned; /* parses abandoned in this process (run_tus()) */
+#define MAX_ABANDONED 4
+
 struct pfile {
 	struct file_facts *ff;
 	char *abs;        /* canonical absolute path */
@@ -867,6 +870,7 @@ struct tu {
 	int timed_out; /* libclang did not finish within --c-timeout (now or in a cached run) */
 	int abandoned; /* its parse was abandoned in this run: a thread may still use its args */
 	double timeout_s; /* the bound it did not finish within */
+	int not_tried; /* not parsed: MAX_ABANDONED parses had been abandoned already */
 };
 
 /* A compilation database entry: its file and flags (without argv[0] and the file). */
@@ -1429,9 +1433,15 @@ static int collect_diagnostics(struct tuwork *w, CXTranslationUnit tu)
 static void emit_diagnostics(struct ctx *c)
 {
 	struct strmap seen = {0};
+	int not_tried = 0;
 	for (int i = 0; i < c->ntus; i++) {
 		struct tu *t = &c->tus[i];
 		int shown = 0, hidden = 0;
+		if (t->not_tried) {
+			c->files[t->file].ff->parse_errors++;
+			not_tried++;
+			continue;
+		}
 		if (t->timed_out) {
 			diag_warn(t->name, 0, 0, "libclang did not finish parsing this translation unit "
 				  "within %g s (--c-timeout)%s; its #include edges and declarations are "
@@ -1472,6 +1482,11 @@ static void emit_diagnostics(struct ctx *c)
 				  hidden, hidden == 1 ? "" : "s");
 	}
 	strmap_free(&seen);
+	if (not_tried)
+		diag_warn(NULL, 0, 0, "%d C translation unit%s not parsed: the parses of %d others "
+			  "outlived --c-timeout and are still running (each holds a core and its "
+			  "memory until unravel exits)", not_tried, not_tried == 1 ? " was" : "s were",
+			  atomic_load(&nabandoned));
 }
 
 struct deps_visit {
@@ -1716,7 +1731,6 @@ static void *tu_worker(void *arg)
 	return NULL;
 }
 
-static atomic_int nabandoned; /* parses abandoned in this process */
 
 /*
  * Once a thread is left inside libclang, the process must not run
@@ -1803,6 +1817,18 @@ static int watch_workers(struct ctx *c, struct slot ***slots, int *nslots, int *
 			live--;
 			if (atomic_fetch_add(&nabandoned, 1) == 0)
 				on_exit(exit_now, NULL);
+			/*
+			 * Each abandoned parse goes on using a core and memory
+			 * (a macro bomb: gigabytes): past MAX_ABANDONED of them,
+			 * the TUs still queued are not tried.
+			 */
+			if (atomic_load(&nabandoned) >= MAX_ABANDONED) {
+				int q;
+				while ((q = atomic_fetch_add(&c->next, 1)) < c->ntodo) {
+					c->tus[c->todo[q]].not_tried = 1;
+					c->tus[c->todo[q]].parsed = 1;
+				}
+			}
 			if (atomic_load(&c->next) < c->ntodo) {
 				struct slot *fresh = start_worker(c);
 				if (fresh) {
@@ -3200,6 +3226,7 @@ static int finish(struct scan *s)
 		nclean += c.tus[i].clean;
 		nparsed += c.tus[i].parsed;
 		s->c_tus.timed_out += c.tus[i].timed_out;
+		s->c_tus.not_tried += c.tus[i].not_tried;
 	}
 	s->c_tus.tus = c.ntus;
 	s->c_tus.clean = nclean;

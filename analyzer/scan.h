@@ -48,6 +48,7 @@ struct scan_c_summary {
 	int clean;      /* parsed (now or in a cached run) without an error */
 	int from_cache; /* taken from the TU cache */
 	int timed_out;  /* given up after --c-timeout */
+	int not_tried;  /* not parsed: too many others had been given up */
 };
 
 struct scan {

@@ -106,9 +106,10 @@ static void emit_json(FILE *f, const struct scan *s, const struct modindex *mi,
 	json_object_set_new(doc, "files", files);
 	if (scan_count_lang(s, LANG_C))
 		json_object_set_new(doc, "translation_units",
-				    json_pack("{s:i,s:i,s:i,s:i}", "total", s->c_tus.tus, "clean",
+				    json_pack("{s:i,s:i,s:i,s:i,s:i}", "total", s->c_tus.tus, "clean",
 					      s->c_tus.clean, "from_cache", s->c_tus.from_cache,
-					      "timed_out", s->c_tus.timed_out));
+					      "timed_out", s->c_tus.timed_out, "not_tried",
+					      s->c_tus.not_tried));
 	json_object_set_new(doc, "components", comps);
 	json_object_set_new(doc, "hosts", hosts);
 	json_object_set_new(doc, "registries", regs);
@@ -138,6 +139,8 @@ static void emit_text(FILE *f, const struct scan *s, const struct modindex *mi,
 			fprintf(f, " (%d from the TU cache)", s->c_tus.from_cache);
 		if (s->c_tus.timed_out)
 			fprintf(f, ", %d given up after --c-timeout", s->c_tus.timed_out);
+		if (s->c_tus.not_tried)
+			fprintf(f, ", %d not tried", s->c_tus.not_tried);
 	}
 	if (mi->nroots && scan_count_lang(s, LANG_PYTHON)) {
 		fprintf(f, "\nPython roots:");

@@ -71,5 +71,24 @@ fi
 # A bad value is a usage error.
 run bad-value 2 --c-timeout soon && grep -q "c-timeout" "$tmp/err" || bad "bad value: no message"
 
+# Many bombs: at most 4 parses are left running (each holds a core and its
+# memory); the TUs still queued then are not tried, and one warning says so.
+mkdir -p "$tmp/many" && cd "$tmp/many" || exit 2
+for i in 1 2 3 4 5 6 7 8; do cp "$tmp/p/bomb.c" "bomb$i.c"; done
+printf '#include "a_ok.h"\n' >a_ok.c
+printf 'int f(void);\n' >a_ok.h
+timeout 120 "$UNRAVEL" graph . --format json --jobs 2 --no-cache --c-timeout 1 >"$tmp/out.json" 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] || bad "many bombs: exit $rc"
+n=$(grep -c 'did not finish parsing' "$tmp/err")
+{ [ "$n" -ge 4 ] && [ "$n" -le 5 ]; } || bad "many bombs: $n parses given up, expected 4 or 5"
+grep -q "^unravel: warning: [0-9] C translation units were not parsed: the parses of [45] others outlived --c-timeout" \
+	"$tmp/err" || { bad "many bombs: no warning for the TUs not tried"; cat "$tmp/err"; }
+python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))
+assert any(e["from"] == "a_ok.c" and e["to"] == "a_ok.h" for e in g["edges"]), g["edges"]' \
+	"$tmp/out.json" || bad "many bombs: the edge a_ok.c -> a_ok.h is missing"
+
 [ $fail = 0 ] && echo "c_timeout: ok"
 exit $fail
