@@ -1260,8 +1260,8 @@ static const char *const generic[] = {
 
 static int in_list(const char *const *list, const char *w, size_t n)
 {
-	for (; *list; list++)
-		if (strlen(*list) == n && !strncmp(*list, w, n))
+	for (; *list; list++) /* the first letter first: most words are in no list */
+		if (n && (*list)[0] == w[0] && strlen(*list) == n && !strncmp(*list, w, n))
 			return 1;
 	return 0;
 }
