@@ -7,6 +7,7 @@
  * Exit 1 when more than max_groups (default 0) groups are not allowed.
  */
 #include "cli.h"
+#include "jsonw.h"
 #include "../analyzer/dups.h"
 #include "../analyzer/modindex.h"
 #include "../analyzer/sarif.h"
@@ -189,58 +190,72 @@ static void emit_text(FILE *f, const struct dup_result *r, const struct scan *s,
 /* ---------------------------------------------------------------------- */
 /* JSON                                                                    */
 
-static json_t *json_member(const struct dup_member *m)
+/* One group, keys in sorted order (jsonw.h). */
+static void json_group(struct jw *w, const struct dup_group *g)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "file", json_string(m->path));
-	json_object_set_new(o, "start_line", json_integer(m->start_line));
-	json_object_set_new(o, "end_line", json_integer(m->end_line));
-	json_object_set_new(o, "function", m->function ? json_string(m->function) : json_null());
-	return o;
-}
-
-static json_t *json_group(const struct dup_group *g)
-{
-	json_t *o = json_object(), *members = json_array();
-	json_object_set_new(o, "kind", json_string(dup_kind_name(g->kind)));
-	if (g->kind == DUP_CLONE) {
-		json_object_set_new(o, "type", json_integer(g->type));
-	} else {
-		json_t *varying = json_array();
-		json_object_set_new(o, "similarity", json_integer(g->similarity));
-		json_object_set_new(o, "name", json_string(g->name ? g->name : ""));
-		json_object_set_new(o, "home", g->home ? json_string(g->home) : json_null());
-		for (size_t v = 0; v < g->nvarying; v++) {
-			json_t *vals = json_array();
-			for (size_t i = 0; i < g->nmembers; i++) {
-				json_t *x = json_object();
-				json_object_set_new(x, "line", json_integer(g->varying[v].line[i]));
-				json_t *t = g->varying[v].text[i] ? json_string(g->varying[v].text[i])
-								  : NULL; /* NULL: not UTF-8 */
-				json_object_set_new(x, "text", t ? t : json_null());
-				json_array_append_new(vals, x);
-			}
-			json_array_append_new(varying, vals);
-		}
-		json_object_set_new(o, "varying", varying);
+	jw_open(w, '{');
+	kv_bool(w, "allowed", g->allowed);
+	if (g->kind != DUP_CLONE)
+		kv_str(w, "home", g->home);
+	kv_str(w, "kind", dup_kind_name(g->kind));
+	kv_int(w, "lines", g->lines);
+	jw_key(w, "members");
+	jw_open(w, '[');
+	for (size_t i = 0; i < g->nmembers; i++) {
+		const struct dup_member *m = &g->members[i];
+		jw_next(w);
+		jw_open(w, '{');
+		kv_int(w, "end_line", m->end_line);
+		kv_str(w, "file", m->path);
+		kv_str(w, "function", m->function);
+		kv_int(w, "start_line", m->start_line);
+		jw_close(w, '}');
 	}
-	json_object_set_new(o, "tokens", json_integer((json_int_t)g->tokens));
-	json_object_set_new(o, "lines", json_integer(g->lines));
-	json_object_set_new(o, "removable_tokens", json_integer((json_int_t)g->removable));
-	json_object_set_new(o, "allowed", json_boolean(g->allowed));
-	for (size_t i = 0; i < g->nmembers; i++)
-		json_array_append_new(members, json_member(&g->members[i]));
-	json_object_set_new(o, "members", members);
-	return o;
+	jw_close(w, ']');
+	if (g->kind != DUP_CLONE)
+		kv_str(w, "name", g->name ? g->name : "");
+	kv_int(w, "removable_tokens", (long long)g->removable);
+	if (g->kind != DUP_CLONE)
+		kv_int(w, "similarity", g->similarity);
+	kv_int(w, "tokens", (long long)g->tokens);
+	if (g->kind == DUP_CLONE) {
+		kv_int(w, "type", g->type);
+	} else {
+		jw_key(w, "varying");
+		jw_open(w, '[');
+		for (size_t v = 0; v < g->nvarying; v++) {
+			jw_next(w);
+			jw_open(w, '[');
+			for (size_t i = 0; i < g->nmembers; i++) {
+				jw_next(w);
+				jw_open(w, '{');
+				kv_int(w, "line", g->varying[v].line[i]);
+				kv_str(w, "text", g->varying[v].text[i]); /* NULL: not UTF-8 */
+				jw_close(w, '}');
+			}
+			jw_close(w, ']');
+		}
+		jw_close(w, ']');
+	}
+	jw_close(w, '}');
 }
 
+static void write_groups(struct jw *w, void *arg)
+{
+	const struct dup_result *r = arg;
+	jw_open(w, '[');
+	for (size_t i = 0; i < r->ngroups; i++) {
+		jw_next(w);
+		json_group(w, &r->groups[i]);
+		jw_flush_if(w, 1 << 16);
+	}
+	jw_close(w, ']');
+}
+
+/* The groups are megabytes on a large tree: written directly, not as a jansson tree. */
 static void emit_json(FILE *f, const struct dup_result *r)
 {
-	json_t *doc = json_doc("dups"), *groups = json_array();
-	for (size_t i = 0; i < r->ngroups; i++)
-		json_array_append_new(groups, json_group(&r->groups[i]));
-	json_object_set_new(doc, "groups", groups);
-	json_emit(doc, f);
+	json_emit_with(json_doc("dups"), "groups", write_groups, (void *)r, f);
 }
 
 /* ---------------------------------------------------------------------- */

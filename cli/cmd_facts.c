@@ -5,6 +5,7 @@
  * clone tokens only counted unless -v.
  */
 #include "cli.h"
+#include "jsonw.h"
 #include "../analyzer/util.h"
 
 #include <string.h>
@@ -52,141 +53,6 @@ static void file_text(const struct file_facts *ff, FILE *f, int verbose)
 		for (size_t i = 0; i < ff->ntokens; i++)
 			fprintf(f, "  token %u %08x %08x\n", ff->tokens[i].line, ff->tokens[i].exact,
 				ff->tokens[i].norm);
-}
-
-/*
- * A minimal JSON writer producing exactly what jansson's json_dumps() does
- * with JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII (keys are written
- * in sorted order by the callers below). The "files" array of a large tree
- * is tens of megabytes; building it as a jansson tree took most of the run
- * time, so facts are written straight into a buffer instead.
- */
-struct jw {
-	struct strbuf *sb;
-	int depth;
-	int empty[64]; /* container at this depth has no element yet */
-};
-
-static void jw_indent(struct jw *w)
-{
-	sb_addc(w->sb, '\n');
-	for (int i = 0; i < w->depth; i++)
-		sb_add(w->sb, "  ", 2);
-}
-
-/* Before a value or key in the current container. */
-static void jw_next(struct jw *w)
-{
-	if (w->depth == 0)
-		return;
-	if (!w->empty[w->depth])
-		sb_addc(w->sb, ',');
-	w->empty[w->depth] = 0;
-	jw_indent(w);
-}
-
-static void jw_open(struct jw *w, char c)
-{
-	sb_addc(w->sb, c);
-	w->depth++;
-	w->empty[w->depth] = 1;
-}
-
-static void jw_close(struct jw *w, char c)
-{
-	int empty = w->empty[w->depth];
-	w->depth--;
-	if (!empty)
-		jw_indent(w);
-	sb_addc(w->sb, c);
-}
-
-static void jw_string(struct jw *w, const char *s)
-{
-	struct strbuf *sb = w->sb;
-	const unsigned char *p = (const unsigned char *)s;
-	if (!s) {
-		sb_adds(sb, "null");
-		return;
-	}
-	sb_addc(sb, '"');
-	while (*p) {
-		unsigned c = *p;
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			const unsigned char *q = p;
-			while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
-				q++;
-			sb_add(sb, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		p++;
-		switch (c) {
-		case '"': sb_adds(sb, "\\\""); continue;
-		case '\\': sb_adds(sb, "\\\\"); continue;
-		case '\b': sb_adds(sb, "\\b"); continue;
-		case '\f': sb_adds(sb, "\\f"); continue;
-		case '\n': sb_adds(sb, "\\n"); continue;
-		case '\r': sb_adds(sb, "\\r"); continue;
-		case '\t': sb_adds(sb, "\\t"); continue;
-		}
-		if (c < 0x20) {
-			sb_addf(sb, "\\u%04X", c);
-			continue;
-		}
-		{
-			/* UTF-8 sequence -> \uXXXX (surrogate pair above U+FFFF); a bad byte -> '?' */
-			int need = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : -1;
-			uint32_t cp = need == 3 ? c & 7 : need == 2 ? c & 15 : c & 31;
-			int ok = need > 0;
-			for (int k = 0; ok && k < need; k++) {
-				if ((p[k] & 0xc0) != 0x80)
-					ok = 0;
-				else
-					cp = (cp << 6) | (p[k] & 0x3f);
-			}
-			if (ok && ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-				   (need == 3 && (cp < 0x10000 || cp > 0x10ffff))))
-				ok = 0;
-			if (!ok) {
-				sb_addc(sb, '?');
-				continue;
-			}
-			p += need;
-			if (cp >= 0x10000) {
-				cp -= 0x10000;
-				sb_addf(sb, "\\u%04X\\u%04X", 0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
-			} else {
-				sb_addf(sb, "\\u%04X", cp);
-			}
-		}
-	}
-	sb_addc(sb, '"');
-}
-
-static void jw_key(struct jw *w, const char *k)
-{
-	jw_next(w);
-	jw_string(w, k);
-	sb_add(w->sb, ": ", 2);
-}
-
-static void kv_str(struct jw *w, const char *k, const char *v)
-{
-	jw_key(w, k);
-	jw_string(w, v);
-}
-
-static void kv_int(struct jw *w, const char *k, long long v)
-{
-	jw_key(w, k);
-	sb_addf(w->sb, "%lld", v);
-}
-
-static void kv_bool(struct jw *w, const char *k, int v)
-{
-	jw_key(w, k);
-	sb_adds(w->sb, v ? "true" : "false");
 }
 
 /* One file's facts, keys in sorted order. */
@@ -326,43 +192,27 @@ static void file_json(struct jw *w, const struct file_facts *ff, int verbose)
  * The document is what json_emit() writes, with the "files" array written
  * by file_json() where a marker string stands in the document.
  */
+struct facts_args {
+	const struct scan *s;
+	int verbose;
+};
+
+static void write_files(struct jw *w, void *arg)
+{
+	const struct facts_args *a = arg;
+	jw_open(w, '[');
+	for (size_t i = 0; i < a->s->nfiles; i++) {
+		jw_next(w);
+		file_json(w, a->s->files[i], a->verbose);
+		jw_flush_if(w, 1 << 16);
+	}
+	jw_close(w, ']');
+}
+
 static void emit_json(struct options *o, struct scan *s, FILE *f)
 {
-	static const char marker[] = "\"@@unravel-facts-files@@\"";
-	json_t *doc = json_doc("facts");
-	char *buf = NULL, *at;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	struct strbuf sb = STRBUF_INIT;
-	struct jw w;
-
-	if (!mem)
-		die("out of memory");
-	json_object_set_new(doc, "files", json_string("@@unravel-facts-files@@"));
-	json_emit(doc, mem);
-	fclose(mem);
-	at = strstr(buf, marker);
-	if (!at)
-		BUG("facts marker not found");
-	fwrite(buf, 1, (size_t)(at - buf), f);
-	sb_init(&sb);
-	memset(&w, 0, sizeof(w));
-	w.sb = &sb;
-	w.depth = 1; /* the array is a value of the top-level object */
-	jw_open(&w, '[');
-	for (size_t i = 0; i < s->nfiles; i++) {
-		jw_next(&w);
-		file_json(&w, s->files[i], o->scan.verbose);
-		if (sb.len > 1 << 16) {
-			fwrite(sb.buf, 1, sb.len, f);
-			sb_reset(&sb);
-		}
-	}
-	jw_close(&w, ']');
-	fwrite(sb.buf, 1, sb.len, f);
-	sb_release(&sb);
-	fputs(at + strlen(marker), f);
-	free(buf);
+	struct facts_args a = {s, o->scan.verbose};
+	json_emit_with(json_doc("facts"), "files", write_files, &a, f);
 }
 
 int cmd_facts(struct options *o)

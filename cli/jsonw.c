@@ -1,0 +1,174 @@
+/*
+ * jsonw.c - JSON written straight into a buffer, byte for byte as jansson's
+ * json_dumpf() with JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII
+ * writes it (see jsonw.h).
+ */
+#include "jsonw.h"
+#include "../analyzer/util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void jw_indent(struct jw *w)
+{
+	sb_addc(w->sb, '\n');
+	for (int i = 0; i < w->depth; i++)
+		sb_add(w->sb, "  ", 2);
+}
+
+/* Before a value or key in the current container. */
+void jw_next(struct jw *w)
+{
+	if (w->depth == 0)
+		return;
+	if (!w->empty[w->depth])
+		sb_addc(w->sb, ',');
+	w->empty[w->depth] = 0;
+	jw_indent(w);
+}
+
+void jw_open(struct jw *w, char c)
+{
+	sb_addc(w->sb, c);
+	w->depth++;
+	w->empty[w->depth] = 1;
+}
+
+void jw_close(struct jw *w, char c)
+{
+	int empty = w->empty[w->depth];
+	w->depth--;
+	if (!empty)
+		jw_indent(w);
+	sb_addc(w->sb, c);
+}
+
+void jw_string(struct jw *w, const char *s)
+{
+	struct strbuf *sb = w->sb;
+	const unsigned char *p = (const unsigned char *)s;
+	if (!s) {
+		sb_adds(sb, "null");
+		return;
+	}
+	sb_addc(sb, '"');
+	while (*p) {
+		unsigned c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			const unsigned char *q = p;
+			while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+				q++;
+			sb_add(sb, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		p++;
+		switch (c) {
+		case '"': sb_adds(sb, "\\\""); continue;
+		case '\\': sb_adds(sb, "\\\\"); continue;
+		case '\b': sb_adds(sb, "\\b"); continue;
+		case '\f': sb_adds(sb, "\\f"); continue;
+		case '\n': sb_adds(sb, "\\n"); continue;
+		case '\r': sb_adds(sb, "\\r"); continue;
+		case '\t': sb_adds(sb, "\\t"); continue;
+		}
+		if (c < 0x20) {
+			sb_addf(sb, "\\u%04X", c);
+			continue;
+		}
+		{
+			/* UTF-8 sequence -> \uXXXX (surrogate pair above U+FFFF); a bad byte -> '?' */
+			int need = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : -1;
+			uint32_t cp = need == 3 ? c & 7 : need == 2 ? c & 15 : c & 31;
+			int ok = need > 0;
+			for (int k = 0; ok && k < need; k++) {
+				if ((p[k] & 0xc0) != 0x80)
+					ok = 0;
+				else
+					cp = (cp << 6) | (p[k] & 0x3f);
+			}
+			if (ok && ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+				   (need == 3 && (cp < 0x10000 || cp > 0x10ffff))))
+				ok = 0;
+			if (!ok) {
+				sb_addc(sb, '?');
+				continue;
+			}
+			p += need;
+			if (cp >= 0x10000) {
+				cp -= 0x10000;
+				sb_addf(sb, "\\u%04X\\u%04X", 0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
+			} else {
+				sb_addf(sb, "\\u%04X", cp);
+			}
+		}
+	}
+	sb_addc(sb, '"');
+}
+
+void jw_key(struct jw *w, const char *k)
+{
+	jw_next(w);
+	jw_string(w, k);
+	sb_add(w->sb, ": ", 2);
+}
+
+void kv_str(struct jw *w, const char *k, const char *v)
+{
+	jw_key(w, k);
+	jw_string(w, v);
+}
+
+void kv_int(struct jw *w, const char *k, long long v)
+{
+	jw_key(w, k);
+	sb_addf(w->sb, "%lld", v);
+}
+
+void kv_bool(struct jw *w, const char *k, int v)
+{
+	jw_key(w, k);
+	sb_adds(w->sb, v ? "true" : "false");
+}
+
+
+void jw_flush_if(struct jw *w, size_t above)
+{
+	if (w->out && w->sb->len > above) {
+		fwrite(w->sb->buf, 1, w->sb->len, w->out);
+		sb_reset(w->sb);
+	}
+}
+
+void json_emit_with(json_t *doc, const char *key, void (*value)(struct jw *, void *), void *arg,
+		    FILE *f)
+{
+	static const char marker[] = "\"@@unravel-json-value@@\"";
+	char *buf = NULL, *at;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	struct strbuf sb = STRBUF_INIT;
+	struct jw w;
+
+	if (!mem)
+		die("out of memory");
+	json_object_set_new(doc, key, json_string("@@unravel-json-value@@"));
+	json_emit(doc, mem);
+	fclose(mem);
+	at = strstr(buf, marker);
+	if (!at)
+		BUG("json value marker not found");
+	fwrite(buf, 1, (size_t)(at - buf), f);
+	sb_init(&sb);
+	memset(&w, 0, sizeof(w));
+	w.sb = &sb;
+	w.out = f;
+	w.depth = 1; /* a value of the top-level object */
+	value(&w, arg);
+	fwrite(sb.buf, 1, sb.len, f);
+	sb_release(&sb);
+	fputs(at + strlen(marker), f);
+	free(buf);
+}
