@@ -23,14 +23,9 @@
 #include "../analyzer/frontend.h"
 #include "../analyzer/scan.h"
 #include "../analyzer/util.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			BUG("check failed: %s", #x);                           \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
