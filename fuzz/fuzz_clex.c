@@ -32,16 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scan_options opt;
 	struct scan s;
 	struct file_facts *ff;
-	uint32_t lines = 1, last = 1;
-	char *src;
+	uint32_t lines, last = 1;
+	char *src = fuzz_source(data, size, &lines);
 
-	if (memchr(data, '\0', size))
+	if (!src)
 		return 0;
-	src = xmalloc(size + 1);
-	memcpy(src, data, size);
-	src[size] = '\0';
-	for (size_t i = 0; i < size; i++)
-		lines += src[i] == '\n' || src[i] == '\r';
 
 	memset(&opt, 0, sizeof(opt));
 	opt.no_cache = 1;

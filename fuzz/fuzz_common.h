@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,25 @@
 		if (!(x))                                                      \
 			BUG("check failed: %s", #x);                           \
 	} while (0)
+
+/*
+ * The input as the text of one source file: a NUL-terminated copy, and the
+ * number of lines it can have (1 + every '\n' or '\r'), or NULL when it
+ * holds a NUL byte (the scan skips such files before any frontend sees them).
+ */
+static inline char *fuzz_source(const uint8_t *data, size_t size, uint32_t *lines)
+{
+	char *src;
+	if (memchr(data, '\0', size))
+		return NULL;
+	src = xmalloc(size + 1);
+	memcpy(src, data, size);
+	src[size] = '\0';
+	*lines = 1;
+	for (size_t i = 0; i < size; i++)
+		*lines += src[i] == '\n' || src[i] == '\r';
+	return src;
+}
 
 /* Remove everything inside dir (not dir itself). */
 static inline void rm_tree(const char *dir)

@@ -54,16 +54,12 @@ static void check_tokens(const char *src, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct file_facts *ff;
-	char *src;
-	int lines = 1;
+	uint32_t nlines;
+	char *src = fuzz_source(data, size, &nlines);
+	int lines = (int)nlines;
 
-	if (memchr(data, '\0', size))
+	if (!src)
 		return 0;
-	src = xmalloc(size + 1);
-	memcpy(src, data, size);
-	src[size] = '\0';
-	for (size_t i = 0; i < size; i++)
-		lines += src[i] == '\n' || src[i] == '\r';
 
 	check_tokens(src, size);
 
