@@ -1772,12 +1772,11 @@ static struct slot *start_worker(struct ctx *c)
 /*
  * Wait for the workers; abandon a parse that runs past the time bound and
  * start a new worker in its place while TUs are left in the queue.
- * Returns the number of workers that stopped normally.
  */
-static int watch_workers(struct ctx *c, struct slot ***slots, int *nslots, int *alloc_slots)
+static void watch_workers(struct ctx *c, struct slot ***slots, int *nslots, int *alloc_slots)
 {
 	uint64_t limit = (uint64_t)(c->s->opt->c_timeout * 1e9);
-	int live = *nslots, done = 0;
+	int live = *nslots;
 
 	pthread_mutex_lock(&c->wd_lock);
 	while (live > 0) {
@@ -1795,7 +1794,6 @@ static int watch_workers(struct ctx *c, struct slot ***slots, int *nslots, int *
 				pthread_join(sl->th, NULL);
 				sl->joined = 1;
 				live--;
-				done++;
 				continue;
 			}
 			if (!limit || SLOT_KIND(expect) != SLOT_PARSING)
@@ -1845,7 +1843,6 @@ static int watch_workers(struct ctx *c, struct slot ***slots, int *nslots, int *
 		pthread_cond_timedwait(&c->wd_cond, &c->wd_lock, &ts);
 	}
 	pthread_mutex_unlock(&c->wd_lock);
-	return done;
 }
 
 /* Parse the TUs todo[0..n) on the --jobs threads. */
