@@ -435,9 +435,11 @@ static void cover(uint64_t *bits, int32_t from, int32_t to)
 /* The innermost function whose lines contain line, or NULL. */
 static const struct fact_func *enclosing_func(const struct file_facts *ff, int line)
 {
-	const struct fact_func *best = NULL;
-	for (size_t i = 0; i < ff->nfuncs; i++) {
-		const struct fact_func *fn = &ff->funcs[i];
+	const struct fact_func *best = NULL, *funcs;
+	size_t nfuncs;
+	funcs = facts_dup_funcs(ff, &nfuncs);
+	for (size_t i = 0; i < nfuncs; i++) {
+		const struct fact_func *fn = &funcs[i];
 		if (fn->line > line || fn->end_line < line)
 			continue;
 		if (!best || fn->line > best->line ||
@@ -471,16 +473,18 @@ static int name_allowed(const struct dup_options *opt, const char *name)
 static int member_allowed(const struct file_facts *ff, const struct dup_member *m,
 			  const struct dup_options *opt)
 {
-	const struct fact_func *fn = enclosing_func(ff, m->start_line);
+	const struct fact_func *fn = enclosing_func(ff, m->start_line), *funcs;
 	int reached = 0, marked = 0, named = 0;
+	size_t nfuncs;
 	if (note_near(ff, m->start_line))
 		return DUP_ALLOW_MARKER;
 	/*
 	 * The functions the member reaches (the one it starts in, and every
 	 * def inside its lines): justified when each of them is.
 	 */
-	for (size_t i = 0; i < ff->nfuncs; i++) {
-		const struct fact_func *g = &ff->funcs[i];
+	funcs = facts_dup_funcs(ff, &nfuncs);
+	for (size_t i = 0; i < nfuncs; i++) {
+		const struct fact_func *g = &funcs[i];
 		if (g != fn && (g->line < m->start_line || g->line > m->end_line))
 			continue;
 		reached++;
@@ -844,7 +848,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		int32_t len = iv[c].len, lo = INT32_MAX, hi = -1;
 		size_t cnt = (size_t)(iv[c].rb - iv[c].lb + 1), nkept = 0, nnew = 0, i;
 		const int32_t *occ = sa + iv[c].lb;
-		int unc = 0;
+		int unc = 0, table;
 
 		nrr = 0;
 		/*
@@ -859,7 +863,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			break;
 		}
 		if (cl.on && covlen_all(&cl, iv[c].lb, iv[c].rb, len)) {
-			work += cnt; /* as the loop below would count it */
+			work += cnt / 64 + 1; /* its cost: one minimum per 64 suffixes */
 			continue;
 		}
 		for (i = 0; i < cnt; i++) {
@@ -872,13 +876,23 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 				break;
 		}
 		work += i;
-		if (i == cnt)
+		/*
+		 * All covered, or all overlapping one another: nothing to
+		 * report. But eight or more overlapping occurrences make a run
+		 * that repeats itself every few tokens (100k tokens of
+		 * `0x1f, 0x8b, ...`): that run is a table, covered now, or
+		 * each of its nested repeats (as many as its length, each
+		 * about as long) would be visited whole.
+		 */
+		table = (i < cnt || (unc && cnt >= 8)) &&
+			table_like((const uint32_t *)text + occ[0], len);
+		if (i == cnt && !table)
 			continue;
 		work += cnt;
 		ALLOC_GROW(members, cnt, alloc_members);
 		ALLOC_GROW(kept, cnt, alloc_kept);
 		memcpy(members, occ, cnt * sizeof(*members));
-		if (table_like((const uint32_t *)text + occ[0], len)) {
+		if (table) {
 			/* no sort: a table's intervals are the large ones */
 			for (i = 0; i < cnt; i++) {
 				if (tables && !maybe_covered(ts, members[i], len)) {
@@ -2114,8 +2128,10 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 
 	for (size_t f = 0; f < nfiles; f++) {
 		const struct file_facts *ff = files[f];
-		for (size_t i = 0; i < ff->nfuncs; i++) {
-			const struct fact_func *fn = &ff->funcs[i];
+		size_t nfuncs;
+		const struct fact_func *funcs = facts_dup_funcs(ff, &nfuncs);
+		for (size_t i = 0; i < nfuncs; i++) {
+			const struct fact_func *fn = &funcs[i];
 			const char *base;
 			struct cand *cd;
 			if (!fn->name || fn->tok_start > fn->tok_end || fn->tok_end > ff->ntokens)

@@ -57,6 +57,7 @@ void facts_free(struct file_facts *ff)
 	free(ff->imports);
 	free(ff->classes);
 	free(ff->funcs);
+	free(ff->lexfuncs);
 	free(ff->refs);
 	free(ff->notes);
 	free(ff->tokens);
@@ -75,6 +76,7 @@ void facts_free(struct file_facts *ff)
 DEFINE_ADD(facts_add_import, struct fact_import, imports, nimports, alloc_imports)
 DEFINE_ADD(facts_add_class, struct fact_class, classes, nclasses, alloc_classes)
 DEFINE_ADD(facts_add_func, struct fact_func, funcs, nfuncs, alloc_funcs)
+DEFINE_ADD(facts_add_lexfunc, struct fact_func, lexfuncs, nlexfuncs, alloc_lexfuncs)
 DEFINE_ADD(facts_add_ref, struct fact_ref, refs, nrefs, alloc_refs)
 DEFINE_ADD(facts_add_note, struct fact_note, notes, nnotes, alloc_notes)
 DEFINE_ADD(facts_add_token, struct fact_token, tokens, ntokens, alloc_tokens)

@@ -134,6 +134,13 @@ struct file_facts {
 	struct fact_import *imports; size_t nimports, alloc_imports;
 	struct fact_class *classes; size_t nclasses, alloc_classes;
 	struct fact_func *funcs; size_t nfuncs, alloc_funcs;
+	/*
+	 * C only: the function definitions as the source text shows them,
+	 * found by the lexer (every #if branch, macros not expanded). The
+	 * clone detector uses these, so its results are the same whether
+	 * libclang ran or not; funcs holds what libclang saw.
+	 */
+	struct fact_func *lexfuncs; size_t nlexfuncs, alloc_lexfuncs;
 	struct fact_ref *refs; size_t nrefs, alloc_refs;
 	struct fact_note *notes; size_t nnotes, alloc_notes;
 	struct fact_token *tokens; size_t ntokens, alloc_tokens;
@@ -149,9 +156,17 @@ void facts_free(struct file_facts *ff);
 struct fact_import *facts_add_import(struct file_facts *ff);
 struct fact_class *facts_add_class(struct file_facts *ff);
 struct fact_func *facts_add_func(struct file_facts *ff);
+struct fact_func *facts_add_lexfunc(struct file_facts *ff);
 struct fact_ref *facts_add_ref(struct file_facts *ff);
 struct fact_note *facts_add_note(struct file_facts *ff);
 struct fact_token *facts_add_token(struct file_facts *ff);
+
+/* The functions the clone detector sees: C: lexfuncs; Python: funcs. */
+static inline const struct fact_func *facts_dup_funcs(const struct file_facts *ff, size_t *n)
+{
+	*n = ff->lang == LANG_C ? ff->nlexfuncs : ff->nfuncs;
+	return ff->lang == LANG_C ? ff->lexfuncs : ff->funcs;
+}
 
 /* Copy a string into ff's arena (NULL stays NULL). */
 const char *facts_str(struct file_facts *ff, const char *s);

@@ -389,6 +389,27 @@ static int is_ident_char(unsigned char c)
 
 enum tokclass { TK_ID, TK_KEYWORD, TK_LIT, TK_PUNCT };
 
+/* A token as find_lexfuncs() sees it (one per token of ff->tokens). */
+struct ltok {
+	uint32_t start, end; /* byte offsets */
+	int line;
+	int brace, paren;   /* nesting before the token (see struct ifdepth) */
+	unsigned char kind; /* enum tokclass */
+	unsigned char dir;  /* in a directive (a #define body) */
+};
+
+/*
+ * Brace and parenthesis nesting across #if/#elif/#else: every branch
+ * starts from the nesting at its #if, and after #endif the first branch's
+ * nesting holds (`#if A  if (x) {  #else  if (y) {  #endif` opens one
+ * brace, not two).
+ */
+struct ifdepth {
+	int brace, paren;             /* at the #if */
+	int first_brace, first_paren; /* at the end of the first branch */
+	int alt;                      /* an #elif/#else was seen */
+};
+
 struct lexer {
 	const char *src;
 	size_t len, pos;
@@ -396,6 +417,13 @@ struct lexer {
 	struct file_facts *ff; /* NULL: only fill side */
 	struct side *sd;
 	size_t ntok;
+	struct ltok *toks; /* with ff: the tokens, for find_lexfuncs() */
+	size_t alloc_toks;
+	int in_dir;        /* lexing a directive */
+	int includes;      /* add #include directives to ff->imports (--lexical C) */
+	int brace, paren;  /* nesting outside directives */
+	struct ifdepth *ifs;
+	size_t nifs, alloc_ifs;
 	uint32_t h_id, h_lit;
 	/* #if stack: start line, and whether it is the include-guard candidate */
 	int *stack;
@@ -419,9 +447,24 @@ static void emit(struct lexer *lx, size_t start, size_t end, enum tokclass k, in
 	lx->ntok++;
 	if (lx->ff) {
 		struct fact_token *t = facts_add_token(lx->ff);
+		struct ltok *lt;
 		t->exact = hash32(lx->src + start, end - start);
 		t->norm = k == TK_ID ? lx->h_id : k == TK_LIT ? lx->h_lit : t->exact;
 		t->line = (uint32_t)line;
+		ALLOC_GROW(lx->toks, lx->ff->ntokens, lx->alloc_toks);
+		lt = &lx->toks[lx->ff->ntokens - 1];
+		lt->start = (uint32_t)start;
+		lt->end = (uint32_t)end;
+		lt->line = line;
+		lt->kind = (unsigned char)k;
+		lt->dir = (unsigned char)lx->in_dir;
+		lt->brace = lx->brace;
+		lt->paren = lx->paren;
+		if (k == TK_PUNCT && end - start == 1 && !lx->in_dir) {
+			char c = lx->src[start];
+			lx->brace += (c == '{') - (c == '}' && lx->brace > 0);
+			lx->paren += (c == '(') - (c == ')' && lx->paren > 0);
+		}
 	}
 	ALLOC_GROW(sd->offs, sd->noffs + 1, sd->alloc_offs);
 	sd->offs[sd->noffs++] = (uint32_t)start;
@@ -608,6 +651,63 @@ quoted:;
 	emit(lx, start, lx->pos, TK_PUNCT, line);
 }
 
+/*
+ * An #include as written (lx->pos after the word), for --lexical C: the
+ * spelling, not where it leads (no include path is searched).
+ */
+static void lexical_include(struct lexer *lx, int line, int col)
+{
+	const char *s = lx->src;
+	size_t i, e;
+	char close;
+	struct fact_import *im;
+	int conditional = 0;
+
+	skip_space(lx);
+	i = lx->pos;
+	if (i >= lx->len || (s[i] != '"' && s[i] != '<'))
+		return; /* a macro naming the header */
+	close = s[i] == '<' ? '>' : '"';
+	for (e = i + 1; e < lx->len && s[e] != close && s[e] != '\n'; e++)
+		;
+	if (e >= lx->len || s[e] != close || e == i + 1)
+		return;
+	for (size_t k = 0; k < lx->nstack; k++)
+		conditional |= lx->stack[k] > 0; /* the include guard is pushed as -line */
+	im = facts_add_import(lx->ff);
+	im->module = facts_strn(lx->ff, s + i + 1, e - i - 1);
+	im->text = arena_strfmt(lx->ff->arena, close == '>' ? "#include <%s>" : "#include \"%s\"",
+				im->module);
+	im->line = line;
+	im->col = col;
+	im->angled = close == '>';
+	im->scope = conditional ? SCOPE_CONDITIONAL : SCOPE_MODULE;
+}
+
+/* Keep the nesting of braces and parentheses across conditional directive name. */
+static void track_ifdepth(struct lexer *lx, const char *name)
+{
+	struct ifdepth *d = lx->nifs ? &lx->ifs[lx->nifs - 1] : NULL;
+	if (!strcmp(name, "if") || !strcmp(name, "ifdef") || !strcmp(name, "ifndef")) {
+		ALLOC_GROW(lx->ifs, lx->nifs + 1, lx->alloc_ifs);
+		lx->ifs[lx->nifs++] = (struct ifdepth){lx->brace, lx->paren, 0, 0, 0};
+	} else if (d && (!strcmp(name, "else") || !strncmp(name, "elif", 4))) {
+		if (!d->alt) {
+			d->first_brace = lx->brace;
+			d->first_paren = lx->paren;
+			d->alt = 1;
+		}
+		lx->brace = d->brace;
+		lx->paren = d->paren;
+	} else if (d && !strcmp(name, "endif")) {
+		if (d->alt) {
+			lx->brace = d->first_brace;
+			lx->paren = d->first_paren;
+		}
+		lx->nifs--;
+	}
+}
+
 /* A directive line; lx->pos is just after the '#'. */
 static void lex_directive(struct lexer *lx, size_t hash_pos)
 {
@@ -652,6 +752,8 @@ static void lex_directive(struct lexer *lx, size_t hash_pos)
 		lx->ndirectives++;
 		return;
 	}
+	if (lx->ff)
+		track_ifdepth(lx, name);
 	if (!strcmp(name, "if") || !strcmp(name, "ifdef") || !strcmp(name, "ifndef")) {
 		int guard = 0;
 		if (lx->ndirectives == 0 && ntok_before == 0 && lx->nstack == 0 &&
@@ -676,6 +778,8 @@ static void lex_directive(struct lexer *lx, size_t hash_pos)
 		}
 	}
 	lx->ndirectives++;
+	if (lx->includes && lx->ff && !strcmp(name, "include"))
+		lexical_include(lx, line, col_of(lx, hash_pos));
 	/* Skip the rest of the directive (comments inside still give notes). */
 	for (;;) {
 		skip_space(lx);
@@ -694,12 +798,156 @@ static void lex_directive(struct lexer *lx, size_t hash_pos)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Function definitions as the text shows them (ff->lexfuncs).         */
+
+/* The character of a one-character punctuator outside directives, else 0. */
+static char punct1(const struct lexer *lx, size_t i)
+{
+	const struct ltok *t = &lx->toks[i];
+	if (t->dir || t->kind != TK_PUNCT || t->end - t->start != 1)
+		return 0;
+	return lx->src[t->start];
+}
+
+static int tok_is(const struct lexer *lx, size_t i, const char *word)
+{
+	const struct ltok *t = i < lx->ff->ntokens ? &lx->toks[i] : NULL;
+	size_t n = strlen(word);
+	return t && !t->dir && t->end - t->start == n && !memcmp(lx->src + t->start, word, n);
+}
+
+/* Index of the token before i outside directives, or SIZE_MAX. */
+static size_t tok_before(const struct lexer *lx, size_t i)
+{
+	while (i-- > 0)
+		if (!lx->toks[i].dir)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The '(' matching the ')' at i, not before token from, or SIZE_MAX. */
+static size_t open_paren(const struct lexer *lx, size_t i, size_t from)
+{
+	int want = lx->toks[i].paren - 1;
+	for (size_t k = i; k-- > from;)
+		if (lx->toks[k].paren == want && punct1(lx, k) == '(')
+			return k;
+	return SIZE_MAX;
+}
+
+/* The '}' closing the '{' at i (the token count when it is never closed). */
+static size_t close_brace(const struct lexer *lx, size_t i)
+{
+	size_t n = lx->ff->ntokens;
+	int want = lx->toks[i].brace + 1;
+	for (size_t k = i + 1; k < n; k++)
+		if (lx->toks[k].brace == want && punct1(lx, k) == '}')
+			return k;
+	return n;
+}
+
+/*
+ * The '{' at open, with the top-level declaration it ends starting at
+ * token decl: a function definition when it is `... name ( ... ) {`,
+ * maybe with attributes or annotation macros between ')' and '{'
+ * (`__attribute__((x))`, `CURL_NORETURN`). K&R parameter declarations
+ * and definitions a macro spells are not recognised.
+ */
+static void lexfunc_at(struct lexer *lx, size_t decl, size_t open, size_t close)
+{
+	struct file_facts *ff = lx->ff;
+	const struct ltok *t = lx->toks;
+	size_t j = tok_before(lx, open), k, name;
+	struct fact_func *fn;
+
+	while (j != SIZE_MAX && j > decl) {
+		size_t p = tok_before(lx, j);
+		if (t[j].kind == TK_ID && p != SIZE_MAX && punct1(lx, p) == ')') {
+			j = p; /* `) MACRO {` */
+			continue;
+		}
+		if (punct1(lx, j) == ')' && (k = open_paren(lx, j, decl)) != SIZE_MAX &&
+		    (tok_is(lx, tok_before(lx, k), "__attribute__") ||
+		     tok_is(lx, tok_before(lx, k), "__declspec"))) {
+			j = tok_before(lx, tok_before(lx, k)); /* `) __attribute__((x)) {` */
+			continue;
+		}
+		break;
+	}
+	if (j == SIZE_MAX || j <= decl || punct1(lx, j) != ')')
+		return;
+	k = open_paren(lx, j, decl);
+	name = k == SIZE_MAX ? SIZE_MAX : tok_before(lx, k);
+	if (name != SIZE_MAX && name > decl && punct1(lx, name) == ')') {
+		/* `int (*pick(int which))(int) {`: the name is the one called inside */
+		size_t in = open_paren(lx, name, decl), m = name;
+		name = SIZE_MAX;
+		for (size_t q = in == SIZE_MAX ? m : in + 1; q + 1 < m; q++)
+			if (t[q].kind == TK_ID && punct1(lx, q + 1) == '(') {
+				name = q;
+				break;
+			}
+	}
+	if (name == SIZE_MAX || name < decl || t[name].kind != TK_ID)
+		return;
+	fn = facts_add_lexfunc(ff);
+	fn->name = facts_strn(ff, lx->src + t[name].start, t[name].end - t[name].start);
+	fn->line = t[name].line;
+	fn->col = col_of(lx, t[name].start);
+	fn->end_line = close < ff->ntokens ? t[close].line : lx->line;
+	fn->tok_start = (uint32_t)open;
+	fn->tok_end = (uint32_t)(close < ff->ntokens ? close + 1 : close);
+	fn->placeholder = fn->tok_end - fn->tok_start <= 2;
+	for (size_t i = decl; i < name; i++)
+		if (t[i].kind == TK_KEYWORD && tok_is(lx, i, "static"))
+			fn->is_static = 1;
+}
+
+/*
+ * Walk the file's top level (nesting as struct ifdepth keeps it): every
+ * '{' outside parentheses opens a function body, a struct/union/enum or
+ * an initializer (skipped whole), or is `extern "C" {`, whose contents
+ * are top level too.
+ */
+static void find_lexfuncs(struct lexer *lx)
+{
+	const struct ltok *t = lx->toks;
+	size_t n = lx->ff->ntokens, decl = 0;
+	int top = 0; /* braces of extern "C" open */
+
+	for (size_t i = 0; i < n; i++) {
+		char c = punct1(lx, i);
+		size_t close, p;
+		if (!c || t[i].brace != top)
+			continue;
+		if (c == ';' && !t[i].paren) {
+			decl = i + 1;
+		} else if (c == '}') {
+			top -= top > 0; /* the end of extern "C" (or a stray brace) */
+			decl = i + 1;
+		} else if (c == '{' && !t[i].paren) {
+			p = tok_before(lx, i);
+			if (p != SIZE_MAX && t[p].kind == TK_LIT && tok_is(lx, tok_before(lx, p), "extern")) {
+				top++;
+				decl = i + 1;
+				continue;
+			}
+			close = close_brace(lx, i);
+			lexfunc_at(lx, decl, i, close);
+			i = close;
+			decl = close + 1;
+		}
+	}
+}
+
 /*
  * Lex src[0..len): tokens and notes into ff (when not NULL), offsets and
  * #if regions into sd. The include guard (a first #ifndef whose #endif ends
  * the file) is not a region: what it guards is unconditional.
  */
-static void lex_c(const char *src, size_t len, struct file_facts *ff, struct side *sd)
+static void lex_c(const char *src, size_t len, struct file_facts *ff, struct side *sd,
+		  int includes)
 {
 	struct lexer lx;
 	int at_line_start = 1;
@@ -710,6 +958,7 @@ static void lex_c(const char *src, size_t len, struct file_facts *ff, struct sid
 	lx.line = 1;
 	lx.ff = ff;
 	lx.sd = sd;
+	lx.includes = includes;
 	lx.h_id = hash32("$id", 3);
 	lx.h_lit = hash32("$lit", 4);
 	while (lx.pos < len) {
@@ -724,7 +973,9 @@ static void lex_c(const char *src, size_t len, struct file_facts *ff, struct sid
 		}
 		if (at_line_start && src[lx.pos] == '#') {
 			size_t hash_pos = lx.pos++;
+			lx.in_dir = 1;
 			lex_directive(&lx, hash_pos);
+			lx.in_dir = 0;
 			continue;
 		}
 		at_line_start = 0;
@@ -751,6 +1002,10 @@ static void lex_c(const char *src, size_t len, struct file_facts *ff, struct sid
 		sd->ncond++;
 	}
 	free(lx.stack);
+	if (ff && !ff->nlexfuncs)
+		find_lexfuncs(&lx);
+	free(lx.toks);
+	free(lx.ifs);
 }
 
 static int side_is_conditional(const struct side *sd, int line)
@@ -798,7 +1053,7 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 	struct side *sd = xcalloc(1, sizeof(*sd));
 
 	sd->path = xstrdup(ff->path);
-	lex_c(src, len, ff, sd);
+	lex_c(src, len, ff, sd, s->opt->c_lexical);
 	pthread_mutex_lock(&cs->lock);
 	ALLOC_GROW(cs->sides, cs->nsides + 1, cs->alloc_sides);
 	cs->sides[cs->nsides++] = sd;
@@ -2624,7 +2879,7 @@ static struct side *relex(struct file_facts *ff, size_t max)
 	size_t len;
 	sd->path = xstrdup(ff->path);
 	if (read_file(ff->path, max, &buf, &len) == 0) {
-		lex_c(buf, len, ff->ntokens ? NULL : ff, sd);
+		lex_c(buf, len, ff->ntokens ? NULL : ff, sd, 0);
 		free(buf);
 	}
 	return sd;
@@ -3113,6 +3368,11 @@ static int finish(struct scan *s)
 	int ndb = 0, nfallback = 0, nclean = 0, first_header_tu, nfrom_cache = 0, nparsed = 0;
 	int fallback_all, nskipped_c = 0, nskipped_h = 0;
 
+	/* --lexical C (dups): the lexer gave everything; libclang is not needed. */
+	if (s->opt->c_lexical) {
+		cstate_free(s);
+		return 0;
+	}
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	pthread_mutex_init(&c.lock, NULL);

@@ -34,6 +34,9 @@ struct scan_options {
 	int external; /* --external: keep nodes outside the project */
 	int c_fallback_all; /* --c-fallback-all: parse C files a compile_commands.json leaves out */
 	int c_skip_bodies;  /* the command needs only #include edges of C files, not function bodies */
+	int c_lexical;      /* C facts from the lexer only (tokens, notes, lexfuncs, #include
+			     * spellings): no libclang, no TU cache; for commands that need
+			     * no more (dups) */
 	double c_timeout;   /* --c-timeout: seconds a C translation unit may take to parse; 0: no bound */
 	int skip_tokens; /* the command needs no clone tokens: facts from the cache may have none,
 			  * and with no cache written, frontends need not make them */

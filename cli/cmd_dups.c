@@ -376,6 +376,7 @@ int cmd_dups(struct options *o)
 	}
 
 	t0 = now();
+	o->scan.c_lexical = 1; /* C: tokens and function spans from the lexer, no libclang */
 	o->scan.skip_refs = 1; /* no references needed (only made when no cache keeps them) */
 	if (run_scan(o, &s) < 0) {
 		config_list_free(allow);

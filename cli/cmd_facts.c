@@ -29,9 +29,10 @@ static void file_text(const struct file_facts *ff, FILE *f, int verbose)
 			fprintf(f, "%s%s", j ? ", " : "", k->bases[j]);
 		fprintf(f, ")%s\n", k->is_protocol ? " protocol" : "");
 	}
-	for (size_t i = 0; i < ff->nfuncs; i++) {
-		const struct fact_func *fn = &ff->funcs[i];
-		fprintf(f, "  def %d:%d-%d %s(", fn->line, fn->col, fn->end_line, fn->name);
+	for (size_t i = 0; i < ff->nfuncs + ff->nlexfuncs; i++) {
+		const struct fact_func *fn = i < ff->nfuncs ? &ff->funcs[i] : &ff->lexfuncs[i - ff->nfuncs];
+		fprintf(f, "  %s %d:%d-%d %s(", i < ff->nfuncs ? "def" : "lexdef", fn->line, fn->col,
+			fn->end_line, fn->name);
 		for (int j = 0; j < fn->nparams; j++)
 			fprintf(f, "%s%s%s%s%s", j ? ", " : "", fn->params[j].name,
 				fn->params[j].annotation ? ": " : "", fn->params[j].annotation ? fn->params[j].annotation : "",
@@ -53,6 +54,41 @@ static void file_text(const struct file_facts *ff, FILE *f, int verbose)
 		for (size_t i = 0; i < ff->ntokens; i++)
 			fprintf(f, "  token %u %08x %08x\n", ff->tokens[i].line, ff->tokens[i].exact,
 				ff->tokens[i].norm);
+}
+
+/* A list of functions under key. */
+static void funcs_json(struct jw *w, const char *key, const struct fact_func *funcs, size_t n)
+{
+	jw_key(w, key);
+	jw_open(w, '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct fact_func *f = &funcs[i];
+		jw_next(w);
+		jw_open(w, '{');
+		kv_bool(w, "abstract", f->abstract);
+		kv_str(w, "class", f->cls);
+		kv_int(w, "col", f->col);
+		kv_int(w, "end_line", f->end_line);
+		kv_int(w, "line", f->line);
+		kv_str(w, "name", f->name);
+		jw_key(w, "params");
+		jw_open(w, '[');
+		for (int j = 0; j < f->nparams; j++) {
+			jw_next(w);
+			jw_open(w, '{');
+			kv_str(w, "annotation", f->params[j].annotation);
+			kv_bool(w, "has_default", f->params[j].has_default);
+			kv_str(w, "name", f->params[j].name);
+			jw_close(w, '}');
+		}
+		jw_close(w, ']');
+		kv_bool(w, "placeholder", f->placeholder);
+		kv_bool(w, "static", f->is_static);
+		kv_int(w, "tok_start", f->tok_start);
+		kv_int(w, "tokens", (long long)f->tok_end - (long long)f->tok_start);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
 }
 
 /* One file's facts, keys in sorted order. */
@@ -80,36 +116,7 @@ static void file_json(struct jw *w, const struct file_facts *ff, int verbose)
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
-	jw_key(w, "funcs");
-	jw_open(w, '[');
-	for (size_t i = 0; i < ff->nfuncs; i++) {
-		const struct fact_func *f = &ff->funcs[i];
-		jw_next(w);
-		jw_open(w, '{');
-		kv_bool(w, "abstract", f->abstract);
-		kv_str(w, "class", f->cls);
-		kv_int(w, "col", f->col);
-		kv_int(w, "end_line", f->end_line);
-		kv_int(w, "line", f->line);
-		kv_str(w, "name", f->name);
-		jw_key(w, "params");
-		jw_open(w, '[');
-		for (int j = 0; j < f->nparams; j++) {
-			jw_next(w);
-			jw_open(w, '{');
-			kv_str(w, "annotation", f->params[j].annotation);
-			kv_bool(w, "has_default", f->params[j].has_default);
-			kv_str(w, "name", f->params[j].name);
-			jw_close(w, '}');
-		}
-		jw_close(w, ']');
-		kv_bool(w, "placeholder", f->placeholder);
-		kv_bool(w, "static", f->is_static);
-		kv_int(w, "tok_start", f->tok_start);
-		kv_int(w, "tokens", (long long)f->tok_end - (long long)f->tok_start);
-		jw_close(w, '}');
-	}
-	jw_close(w, ']');
+	funcs_json(w, "funcs", ff->funcs, ff->nfuncs);
 	jw_key(w, "imports");
 	jw_open(w, '[');
 	for (size_t i = 0; i < ff->nimports; i++) {
@@ -134,6 +141,8 @@ static void file_json(struct jw *w, const struct file_facts *ff, int verbose)
 	}
 	jw_close(w, ']');
 	kv_str(w, "lang", lang_name(ff->lang));
+	if (ff->lang == LANG_C)
+		funcs_json(w, "lexical_funcs", ff->lexfuncs, ff->nlexfuncs);
 	jw_key(w, "notes");
 	jw_open(w, '[');
 	for (size_t i = 0; i < ff->nnotes; i++) {
