@@ -5,7 +5,7 @@ PREFIX     ?= /usr/local
 BUILD      ?= build
 CC         ?= cc
 LLVM_CONFIG ?= $(shell command -v llvm-config-14 2>/dev/null || command -v llvm-config 2>/dev/null || echo llvm-config)
-PKGS       := libgvc libcgraph libpcre2-8 jansson inih libxxhash
+PKGS       := libgvc libcgraph libpcre2-8 jansson inih libxxhash libdivsufsort
 
 # --- libraries: the one place they are named ---
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -70,7 +70,7 @@ $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_common.h $(BUILD)/
 
 # --- dependencies (Debian 12); idempotent and quiet when everything is there ---
 DEB_PKGS := build-essential pkg-config libclang-dev llvm-dev clang libgraphviz-dev graphviz \
-            libpcre2-dev libcmocka-dev libjansson-dev libinih-dev libxxhash-dev uthash-dev
+            libpcre2-dev libcmocka-dev libjansson-dev libinih-dev libxxhash-dev uthash-dev libdivsufsort-dev
 DEB_TEST_PKGS := python3 python3-django git patch pre-commit python3-jsonschema chromium valgrind
 deps:
 	@scripts/deps.sh $(DEB_PKGS)

@@ -43,6 +43,7 @@ def hits(side):
 
 
 _lines = {}
+_stripped = {}
 
 
 def code_tokens(side):
@@ -56,10 +57,13 @@ def code_tokens(side):
     src = _lines[f]
     if lang != "python":
         import re
-        # preprocessor lines are not tokens for the C frontend
-        text = "\n".join(l for l in src.splitlines()[s - 1:e] if not l.lstrip().startswith("#"))
-        text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-        text = re.sub(r"//[^\n]*", " ", text)
+        if f not in _stripped:
+            # comments of the whole file (a range may start inside one), newlines kept
+            _stripped[f] = re.sub(r"/\*.*?\*/|//[^\n]*",
+                                  lambda m: "\n" * m.group(0).count("\n") or " ", src, flags=re.S)
+        # preprocessor lines other than #define are not tokens for the C frontend
+        text = "\n".join(l for l in _stripped[f].splitlines()[s - 1:e]
+                          if not l.lstrip().startswith("#") or l.lstrip()[1:].lstrip().startswith("define"))
         return len(re.findall(r"[A-Za-z_]\w*|\d[\w.]*|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|->|\+\+|--|&&|\|\||[<>=!]=|<<|>>|\S", text))
     n = 0
     prev = None
