@@ -39,7 +39,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 
-.PHONY: all deps deps-test test unit e2e asan valgrind demo bench fuzz install clean compdb
+.PHONY: all deps deps-test test unit e2e asan valgrind demo bench fuzz print-pkgs install clean compdb
 
 all: $(BUILD)/unravel
 
@@ -112,7 +112,10 @@ bench: all
 	@bench/run.sh
 
 fuzz:
-	@fuzz/run.sh $(FUZZ_SECONDS)
+	@PKGS="$(PKGS)" fuzz/run.sh $(FUZZ_SECONDS)
+
+print-pkgs:
+	@echo $(PKGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/unravel/templates \

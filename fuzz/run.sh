@@ -15,7 +15,8 @@ shift || true
 out=build-fuzz
 mkdir -p "$out"
 src_dir=$PWD
-PKGS="libgvc libcgraph libpcre2-8 jansson inih libxxhash"
+# The libraries are named in the Makefile only (`make fuzz` passes them).
+PKGS=${PKGS:-$(make -s --no-print-directory print-pkgs)}
 LLVM_CONFIG=$(command -v llvm-config-14 || command -v llvm-config)
 # libclang is dlopen()ed by frontend_c.c (see the Makefile), not linked.
 LIBCLANG=$($LLVM_CONFIG --libdir)/libclang.so
