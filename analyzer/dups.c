@@ -606,8 +606,8 @@ static int table_like(const uint32_t *seq, int32_t len)
 	return 0;
 }
 
-/* Turn one clone class (sorted global positions, length len) into a group. */
-static void emit_clone(struct builder *b, const struct corpus *c, const int32_t *pos,
+/* Turn one clone class (sorted global positions, length len) into a group: 1 when one was added. */
+static int emit_clone(struct builder *b, const struct corpus *c, const int32_t *pos,
 		       size_t npos, int32_t len, const struct dup_options *opt)
 {
 	struct dup_group *g;
@@ -633,7 +633,7 @@ static void emit_clone(struct builder *b, const struct corpus *c, const int32_t 
 	}
 	qsort(m, npos, sizeof(*m), cmp_member);
 	if (opt->min_lines > 0 && m[0].end_line - m[0].start_line + 1 < opt->min_lines)
-		return;
+		return 0;
 	first = c->files[m[0].file]->tokens + m[0].tok_start;
 	for (size_t i = 1; i < npos && type == 1; i++) {
 		const struct fact_token *t = c->files[m[i].file]->tokens + m[i].tok_start;
@@ -648,7 +648,7 @@ static void emit_clone(struct builder *b, const struct corpus *c, const int32_t 
 		norms[k] = first[k].norm;
 	if (type == 2 && table_like(norms, len)) {
 		free(norms);
-		return;
+		return 0;
 	}
 	g = add_group(b);
 	g->kind = DUP_CLONE;
@@ -662,6 +662,7 @@ static void emit_clone(struct builder *b, const struct corpus *c, const int32_t 
 	g->fingerprint = hash64(norms, (size_t)len * sizeof(*norms)) ^ (uint64_t)type;
 	free(norms);
 	group_finish(g, c->files, opt);
+	return 1;
 }
 
 /* Token ranges [from, to) in layout positions. */
@@ -832,6 +833,41 @@ static int covlen_all(struct covlen *cl, int32_t lb, int32_t rb, int32_t len)
 }
 
 /*
+ * The group that covered the first covered token of [p, p + len) (own[]
+ * of take_classes): its index, -2 for a table or an earlier pass, -1 when
+ * no token is covered.
+ */
+static int32_t owner_of(const uint64_t *ts, const int32_t *own, int32_t p, int32_t len)
+{
+	for (int32_t q = p; q < p + len; q++)
+		if (bit_get(ts, q))
+			return own[q];
+	return -1;
+}
+
+/*
+ * Whether the covered occurrences occ[0..cnt) lie in two or more reported
+ * groups and in nothing else: the class links copies that no group puts
+ * together yet (A and C are one group, B and D another, and A's middle is
+ * also B's).
+ */
+static int links_groups(const uint64_t *ts, const int32_t *own, const int32_t *occ, size_t cnt,
+			int32_t len)
+{
+	int32_t first = -1;
+	for (size_t i = 0; i < cnt; i++) {
+		int32_t o = owner_of(ts, own, occ[i], len);
+		if (o < 0)
+			return 0;
+		if (first < 0)
+			first = o;
+		else if (o != first)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * One pass of clone classes over text[0..n) (values below k: tokens from
  * 2, TEXT_SEP between ranges, a unique 0 at the end). global maps a text
  * position to its layout position (file f's token i is at layout->start[f]
@@ -839,8 +875,9 @@ static int covlen_all(struct covlen *cl, int32_t lb, int32_t rb, int32_t len)
  *
  * Longest classes first. A class is reported when at least one of its
  * non-overlapping members is not covered by the members reported so far
- * (seen): a sub-clone of a reported clone adds nothing, but a shorter
- * repeat with a new occurrence does.
+ * (seen), or when its members are covered by two or more groups: a
+ * sub-clone of a reported clone adds nothing, but a shorter repeat with a
+ * new occurrence does, and so does one that links two groups.
  *
  * A class whose tokens repeat themselves every few tokens is a table (k1 =
  * 1, k2 = 2, ...): as a renamed clone it only says "these files have
@@ -854,7 +891,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			 int32_t n, int32_t k, const int32_t *global, uint64_t *seen,
 			 struct range **tables, size_t *ntables, const struct dup_options *opt)
 {
-	int32_t *block, *sa, *rank, *lcp, *members = NULL, *kept = NULL, *rr = NULL;
+	int32_t *block, *sa, *rank, *lcp, *members = NULL, *kept = NULL, *rr = NULL, *own;
 	struct interval *iv;
 	size_t niv, alloc_members = 0, alloc_kept = 0, alloc_tables = 0, nrr = 0, alloc_rr = 0;
 	struct covlen cl;
@@ -881,9 +918,15 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 
 	if (bytes > b->r->stats.index_bytes)
 		b->r->stats.index_bytes = bytes;
-	for (int32_t p = 0; p < n; p++)
-		if (GLOBAL(p) >= 0 && bit_get(seen, GLOBAL(p)))
+	/* own: which group covered a token (see owner_of()) */
+	own = xmalloc(((size_t)n + 1) * sizeof(*own));
+	for (int32_t p = 0; p < n; p++) {
+		own[p] = -1;
+		if (GLOBAL(p) >= 0 && bit_get(seen, GLOBAL(p))) {
 			ts[p >> 6] |= 1ull << (p & 63);
+			own[p] = -2;
+		}
+	}
 	/* sa, rank, lcp and the covered lengths: one block, faulted in once */
 	block = big_alloc((4 * (size_t)n + 1) * sizeof(*block));
 	sa = block;
@@ -917,7 +960,8 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		int32_t len = iv[c].len, lo = INT32_MAX, hi = -1;
 		size_t cnt = (size_t)(iv[c].rb - iv[c].lb + 1), nkept = 0, nnew = 0, i;
 		const int32_t *occ = sa + iv[c].lb;
-		int unc = 0, table;
+		int unc = 0, table, links = 0;
+		int32_t gid;
 
 		nrr = 0;
 		/*
@@ -933,7 +977,10 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		}
 		if (cl.on && covlen_all(&cl, iv[c].lb, iv[c].rb, len)) {
 			work += cnt / 4096 + 128; /* its cost: a minimum per 4096 suffixes, 2x64 at the ends */
-			continue;
+			if (!links_groups(ts, own, occ, cnt, len))
+				continue;
+			work += cnt;
+			links = 1;
 		}
 		for (i = 0; i < cnt; i++) {
 			int32_t p = occ[i];
@@ -955,7 +1002,9 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		 */
 		table = (i < cnt || (unc && cnt >= 8)) &&
 			table_like((const uint32_t *)text + occ[0], len);
-		if (i == cnt && !table)
+		if (i == cnt && !table && !unc && !links)
+			links = links_groups(ts, own, occ, cnt, len);
+		if (i == cnt && !table && !links)
 			continue;
 		work += cnt;
 		ALLOC_GROW(members, cnt, alloc_members);
@@ -976,6 +1025,8 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 					rr[2 * nrr] = members[i];
 					rr[2 * nrr++ + 1] = members[i] + len;
 				}
+				for (int32_t q = members[i]; q < members[i] + len; q++)
+					own[q] = own[q] == -1 ? -2 : own[q];
 				cover(ts, members[i], members[i] + len);
 				cover(seen, GLOBAL(members[i]), GLOBAL(members[i]) + len);
 			}
@@ -992,8 +1043,11 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			continue;
 		for (i = 0; i < nkept; i++)
 			nnew += !covered(ts, kept[i], len);
-		if (!nnew)
+		if (!nnew && !links)
 			continue;
+		for (i = 0; i < nkept; i++)
+			kept[i] = GLOBAL(kept[i]);
+		gid = emit_clone(b, layout, kept, nkept, len, opt) ? (int32_t)b->r->ngroups - 1 : -2;
 		/*
 		 * Cover every occurrence, also those left out for overlapping:
 		 * in a self-similar run (a table) that is the whole run, so the
@@ -1008,16 +1062,22 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 				rr[2 * nrr] = from;
 				rr[2 * nrr++ + 1] = to;
 			}
+			/*
+			 * The new group owns what was not covered; a linking
+			 * one owns its members whole, so that its own
+			 * sub-repeats do not link the groups again.
+			 */
+			for (int32_t q = from; q < to; q++)
+				if (links || own[q] == -1)
+					own[q] = gid;
 			cover(ts, from, to);
 			cover(seen, GLOBAL(from), GLOBAL(from) + (to - from));
 		}
 		covlen_update(&cl, ts, n, rr, nrr, 64 * (uint64_t)n + 10000000u);
-		for (i = 0; i < nkept; i++)
-			kept[i] = GLOBAL(kept[i]);
-		emit_clone(b, layout, kept, nkept, len, opt);
 	}
 #undef GLOBAL
 	covlen_release(&cl);
+	free(own);
 	free(rr);
 	free(ts);
 	free(members);
