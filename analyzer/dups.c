@@ -849,14 +849,15 @@ static int32_t owner_of(const uint64_t *ts, const int32_t *own, int32_t p, int32
  * Whether the covered occurrences occ[0..cnt) lie in two or more reported
  * groups and in nothing else: the class links copies that no group puts
  * together yet (A and C are one group, B and D another, and A's middle is
- * also B's).
+ * also B's). Adds the occurrences looked at to *work.
  */
 static int links_groups(const uint64_t *ts, const int32_t *own, const int32_t *occ, size_t cnt,
-			int32_t len)
+			int32_t len, uint64_t *work)
 {
 	int32_t first = -1;
 	for (size_t i = 0; i < cnt; i++) {
 		int32_t o = owner_of(ts, own, occ[i], len);
+		(*work)++;
 		if (o < 0)
 			return 0;
 		if (first < 0)
@@ -977,9 +978,8 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		}
 		if (cl.on && covlen_all(&cl, iv[c].lb, iv[c].rb, len)) {
 			work += cnt / 4096 + 128; /* its cost: a minimum per 4096 suffixes, 2x64 at the ends */
-			if (!links_groups(ts, own, occ, cnt, len))
+			if (!links_groups(ts, own, occ, cnt, len, &work))
 				continue;
-			work += cnt;
 			links = 1;
 		}
 		for (i = 0; i < cnt; i++) {
@@ -1000,10 +1000,16 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		 * each of its nested repeats (as many as its length, each
 		 * about as long) would be visited whole.
 		 */
-		table = (i < cnt || (unc && cnt >= 8)) &&
-			table_like((const uint32_t *)text + occ[0], len);
+		table = i < cnt ? table_like((const uint32_t *)text + occ[0], len) :
+			/*
+			 * overlapping copies: the run is periodic, with the gap
+			 * between copies; 160 tokens show whether that is a
+			 * table's period (32 at most, repeated 4 times)
+			 */
+			unc && cnt >= 8 &&
+			table_like((const uint32_t *)text + occ[0], len < 160 ? len : 160);
 		if (i == cnt && !table && !unc && !links)
-			links = links_groups(ts, own, occ, cnt, len);
+			links = links_groups(ts, own, occ, cnt, len, &work);
 		if (i == cnt && !table && !links)
 			continue;
 		work += cnt;
