@@ -27,6 +27,7 @@ const struct command cmd_table[] = {
 	 "names or literals differ. Families: functions whose names share a stem\n"
 	 "(calculate_position_size in three modules; get_vix_data, get_market_data) and\n"
 	 "whose bodies are similar, with a suggested home and the tokens that vary.\n"
+	 "C files are read as text (no libclang, no compile_commands.json).\n"
 	 "--min-lines N drops groups shorter than N lines; exit 1 only when more than\n"
 	 "--max-groups N (default 0) groups are not allowed.\n"
 	 "Settings in [unravel:dups]: min_tokens, min_lines, max_groups, min_similarity\n"
