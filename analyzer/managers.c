@@ -757,27 +757,25 @@ static void add_binding(struct mclass *k, const struct binding *bd)
 static void collect_registries(struct builder *b)
 {
 	const struct scan *s = b->s;
-	for (size_t fi = 0; fi < s->nfiles; fi++) {
-		const struct file_facts *ff = s->files[fi];
-		if (ff->lang != LANG_PYTHON)
+	struct ref_iter it = {s, LANG_PYTHON, 0, 0};
+	const struct fact_ref *r;
+	while ((r = scan_next_ref(&it))) {
+		const struct file_facts *ff = s->files[it.fi];
+		size_t fi = it.fi;
+		int c;
+		if (r->kind != REF_REGISTER || !r->attr || !r->value)
 			continue;
-		for (size_t i = 0; i < ff->nrefs; i++) {
-			const struct fact_ref *r = &ff->refs[i];
-			int c;
-			if (r->kind != REF_REGISTER || !r->attr || !r->value)
-				continue;
-			if (r->host && starts_with(r->host, "self."))
-				continue; /* a dict on an object: a binding, see collect_bindings */
-			c = resolve_class(b, fi, r->value, 0);
-			if (c < 0)
-				continue;
-			ALLOC_GROW(b->regs, b->nregs + 1, b->alloc_regs);
-			b->regs[b->nregs].key = r->attr;
-			b->regs[b->nregs].cls = c;
-			b->regs[b->nregs].file = ff->path;
-			b->regs[b->nregs].line = r->line;
-			b->nregs++;
-		}
+		if (r->host && starts_with(r->host, "self."))
+			continue; /* a dict on an object: a binding, see collect_bindings */
+		c = resolve_class(b, fi, r->value, 0);
+		if (c < 0)
+			continue;
+		ALLOC_GROW(b->regs, b->nregs + 1, b->alloc_regs);
+		b->regs[b->nregs].key = r->attr;
+		b->regs[b->nregs].cls = c;
+		b->regs[b->nregs].file = ff->path;
+		b->regs[b->nregs].line = r->line;
+		b->nregs++;
 	}
 }
 
@@ -799,71 +797,69 @@ static const struct reg *registry_lookup(struct builder *b, const char *key)
 static void collect_bindings(struct builder *b)
 {
 	const struct scan *s = b->s;
-	for (size_t fi = 0; fi < s->nfiles; fi++) {
-		const struct file_facts *ff = s->files[fi];
-		if (ff->lang != LANG_PYTHON)
+	struct ref_iter it = {s, LANG_PYTHON, 0, 0};
+	const struct fact_ref *r;
+	while ((r = scan_next_ref(&it))) {
+		const struct file_facts *ff = s->files[it.fi];
+		size_t fi = it.fi;
+		struct binding bd;
+		int k = class_in_file(b, fi, r->cls);
+		if (k < 0 || !r->attr)
 			continue;
-		for (size_t i = 0; i < ff->nrefs; i++) {
-			const struct fact_ref *r = &ff->refs[i];
-			struct binding bd;
-			int k = class_in_file(b, fi, r->cls);
-			if (k < 0 || !r->attr)
+		memset(&bd, 0, sizeof(bd));
+		bd.attr = r->attr;
+		bd.file = ff->path;
+		bd.line = r->line;
+		bd.cls = -1;
+		switch (r->kind) {
+		case REF_BIND:
+			if (!r->host || !r->value)
 				continue;
-			memset(&bd, 0, sizeof(bd));
-			bd.attr = r->attr;
-			bd.file = ff->path;
-			bd.line = r->line;
-			bd.cls = -1;
-			switch (r->kind) {
-			case REF_BIND:
-				if (!r->host || !r->value)
-					continue;
-				if (starts_with(r->host, "self.") && !strpbrk(r->host + 5, ".[")) {
-					/* an entry of a dict literal: self.managers = {"k": K(...)} */
-					bd.attr = r->host + 5;
-					bd.key = r->attr;
-				} else if (!is_self_expr(r->host)) {
-					continue;
-				}
-				bd.cls = resolve_class(b, fi, r->value, 1);
-				bd.kind = bd.cls >= 0 ? B_CLASS : B_UNKNOWN;
-				bd.via = arena_strfmt(b->work, "%s(...)", r->value);
-				break;
-			case REF_BIND_GET: {
-				const struct reg *rg;
-				if (!is_self_expr(r->host) || !r->value)
-					continue;
-				rg = registry_lookup(b, r->value);
-				bd.cls = rg ? rg->cls : -1;
-				bd.kind = rg ? B_CLASS : B_UNKNOWN;
-				bd.via = arena_strfmt(b->work, "get_manager(\"%s\")", r->value);
-				if (rg)
-					bd.extra = arena_strfmt(b->work, "; \"%s\" registered as %s at %s:%d",
-								r->value, b->cls[rg->cls].name, rg->file,
-								rg->line);
-				break;
-			}
-			case REF_SELF_ATTR:
-				if (!r->value)
-					continue;
-				bd.kind = B_PARAM;
-				bd.param = r->value;
-				bd.via = arena_strfmt(b->work, "parameter %s", r->value);
-				break;
-			case REF_REGISTER:
-				if (!r->host || !starts_with(r->host, "self.") || !r->value)
-					continue;
+			if (starts_with(r->host, "self.") && !strpbrk(r->host + 5, ".[")) {
+				/* an entry of a dict literal: self.managers = {"k": K(...)} */
 				bd.attr = r->host + 5;
 				bd.key = r->attr;
-				bd.cls = resolve_class(b, fi, r->value, 1);
-				bd.kind = bd.cls >= 0 ? B_CLASS : B_UNKNOWN;
-				bd.via = arena_strfmt(b->work, "%s(...)", r->value);
-				break;
-			default:
+			} else if (!is_self_expr(r->host)) {
 				continue;
 			}
-			add_binding(&b->cls[k], &bd);
+			bd.cls = resolve_class(b, fi, r->value, 1);
+			bd.kind = bd.cls >= 0 ? B_CLASS : B_UNKNOWN;
+			bd.via = arena_strfmt(b->work, "%s(...)", r->value);
+			break;
+		case REF_BIND_GET: {
+			const struct reg *rg;
+			if (!is_self_expr(r->host) || !r->value)
+				continue;
+			rg = registry_lookup(b, r->value);
+			bd.cls = rg ? rg->cls : -1;
+			bd.kind = rg ? B_CLASS : B_UNKNOWN;
+			bd.via = arena_strfmt(b->work, "get_manager(\"%s\")", r->value);
+			if (rg)
+				bd.extra = arena_strfmt(b->work, "; \"%s\" registered as %s at %s:%d",
+							r->value, b->cls[rg->cls].name, rg->file,
+							rg->line);
+			break;
 		}
+		case REF_SELF_ATTR:
+			if (!r->value)
+				continue;
+			bd.kind = B_PARAM;
+			bd.param = r->value;
+			bd.via = arena_strfmt(b->work, "parameter %s", r->value);
+			break;
+		case REF_REGISTER:
+			if (!r->host || !starts_with(r->host, "self.") || !r->value)
+				continue;
+			bd.attr = r->host + 5;
+			bd.key = r->attr;
+			bd.cls = resolve_class(b, fi, r->value, 1);
+			bd.kind = bd.cls >= 0 ? B_CLASS : B_UNKNOWN;
+			bd.via = arena_strfmt(b->work, "%s(...)", r->value);
+			break;
+		default:
+			continue;
+		}
+		add_binding(&b->cls[k], &bd);
 	}
 }
 
@@ -1380,46 +1376,44 @@ static void ctor_edges(struct builder *b, int A)
 static void python_edges(struct builder *b)
 {
 	const struct scan *s = b->s;
+	struct ref_iter it = {s, LANG_PYTHON, 0, 0};
+	const struct fact_ref *r;
 	for (size_t i = 0; i < b->ncls; i++)
 		if (b->cls[i].node >= 0)
 			ctor_edges(b, (int)i);
-	for (size_t fi = 0; fi < s->nfiles; fi++) {
-		const struct file_facts *ff = s->files[fi];
-		if (ff->lang != LANG_PYTHON)
-			continue;
-		for (size_t i = 0; i < ff->nrefs; i++) {
-			const struct fact_ref *r = &ff->refs[i];
-			int A = class_in_file(b, fi, r->cls), c;
-			switch (r->kind) {
-			case REF_ATTR:
-			case REF_GETATTR:
-			case REF_HASATTR:
-				eval_access(b, fi, A, r);
+	while ((r = scan_next_ref(&it))) {
+		const struct file_facts *ff = s->files[it.fi];
+		size_t fi = it.fi;
+		int A = class_in_file(b, fi, r->cls), c;
+		switch (r->kind) {
+		case REF_ATTR:
+		case REF_GETATTR:
+		case REF_HASATTR:
+			eval_access(b, fi, A, r);
+			break;
+		case REF_CALL:
+		case REF_BIND:
+		case REF_REGISTER:
+			if (A < 0 || b->cls[A].node < 0 || !r->value)
 				break;
-			case REF_CALL:
-			case REF_BIND:
-			case REF_REGISTER:
-				if (A < 0 || b->cls[A].node < 0 || !r->value)
-					break;
-				if (r->kind == REF_BIND && !is_self_expr(r->host))
-					break;
-				if (r->kind == REF_REGISTER && !(r->host && starts_with(r->host, "self.")))
-					break;
-				/*
-				 * Base.__init__(self, ...) initialises self, the
-				 * way super().__init__() does: no new object.
-				 */
-				if (r->kind == REF_CALL && ends_with(r->value, ".__init__"))
-					break;
-				c = resolve_class(b, fi, r->value, 1);
-				if (c < 0 || c == A || b->cls[c].node < 0)
-					break;
-				add_edge(b, A, c, "instantiation", ff->path, r->line, r->col,
-					 arena_strfmt(b->work, "%s(...)", r->value));
+			if (r->kind == REF_BIND && !is_self_expr(r->host))
 				break;
-			default:
+			if (r->kind == REF_REGISTER && !(r->host && starts_with(r->host, "self.")))
 				break;
-			}
+			/*
+			 * Base.__init__(self, ...) initialises self, the
+			 * way super().__init__() does: no new object.
+			 */
+			if (r->kind == REF_CALL && ends_with(r->value, ".__init__"))
+				break;
+			c = resolve_class(b, fi, r->value, 1);
+			if (c < 0 || c == A || b->cls[c].node < 0)
+				break;
+			add_edge(b, A, c, "instantiation", ff->path, r->line, r->col,
+				 arena_strfmt(b->work, "%s(...)", r->value));
+			break;
+		default:
+			break;
 		}
 	}
 }
@@ -1586,6 +1580,8 @@ static int c_owner_of_func(struct builder *b, const char *fname)
 static void c_edges(struct builder *b)
 {
 	const struct scan *s = b->s;
+	struct ref_iter it = {s, LANG_C, 0, 0};
+	const struct fact_ref *r;
 	for (size_t i = 0; i < b->ncls; i++) {
 		const struct mclass *k = &b->cls[i];
 		const struct fact_func *f = k->cfunc;
@@ -1601,31 +1597,26 @@ static void c_edges(struct builder *b)
 					      f->params[j].annotation));
 		}
 	}
-	for (size_t fi = 0; fi < s->nfiles; fi++) {
-		const struct file_facts *ff = s->files[fi];
-		if (ff->lang != LANG_C)
-			continue;
-		for (size_t i = 0; i < ff->nrefs; i++) {
-			const struct fact_ref *r = &ff->refs[i];
-			if (r->kind == REF_FIELD && r->cls && r->value) {
-				struct name_entry *e = name_find(b->by_cname, r->cls);
-				int c = c_class(b, r->value);
-				if (!e || c < 0 || c == e->cls)
-					continue;
-				add_edge(b, e->cls, c, "field", ff->path, r->line, r->col,
-					 arena_strfmt(b->work, "field %s: %s", r->attr ? r->attr : "",
-						      r->value));
-			} else if (r->kind == REF_CALL && r->func && r->value) {
-				struct name_entry *ce = name_find(b->by_ctor, r->value);
-				int A, c = ce ? ce->cls : -1;
-				if (c < 0 || b->cls[c].node < 0)
-					continue;
-				A = c_owner_of_func(b, r->func);
-				if (A < 0 || c == A)
-					continue;
-				add_edge(b, A, c, "instantiation", ff->path, r->line, r->col,
-					 arena_strfmt(b->work, "%s() calls %s()", r->func, r->value));
-			}
+	while ((r = scan_next_ref(&it))) {
+		const struct file_facts *ff = s->files[it.fi];
+		if (r->kind == REF_FIELD && r->cls && r->value) {
+			struct name_entry *e = name_find(b->by_cname, r->cls);
+			int c = c_class(b, r->value);
+			if (!e || c < 0 || c == e->cls)
+				continue;
+			add_edge(b, e->cls, c, "field", ff->path, r->line, r->col,
+				 arena_strfmt(b->work, "field %s: %s", r->attr ? r->attr : "",
+					      r->value));
+		} else if (r->kind == REF_CALL && r->func && r->value) {
+			struct name_entry *ce = name_find(b->by_ctor, r->value);
+			int A, c = ce ? ce->cls : -1;
+			if (c < 0 || b->cls[c].node < 0)
+				continue;
+			A = c_owner_of_func(b, r->func);
+			if (A < 0 || c == A)
+				continue;
+			add_edge(b, A, c, "instantiation", ff->path, r->line, r->col,
+				 arena_strfmt(b->work, "%s() calls %s()", r->func, r->value));
 		}
 	}
 }

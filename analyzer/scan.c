@@ -623,6 +623,16 @@ struct file_facts *scan_find(const struct scan *s, const char *path)
 	return NULL;
 }
 
+const struct fact_ref *scan_next_ref(struct ref_iter *it)
+{
+	for (; it->fi < it->s->nfiles; it->fi++, it->i = 0) {
+		const struct file_facts *ff = it->s->files[it->fi];
+		if (ff->lang == it->lang && it->i < ff->nrefs)
+			return &ff->refs[it->i++];
+	}
+	return NULL;
+}
+
 size_t scan_count_lang(const struct scan *s, enum lang l)
 {
 	size_t n = 0;

@@ -78,6 +78,20 @@ void scan_release(struct scan *s);
 
 /* The facts for a relative path, or NULL. */
 struct file_facts *scan_find(const struct scan *s, const char *path);
+/*
+ * Every reference of the files of one language, in file order:
+ *
+ *	struct ref_iter it = {s, LANG_PYTHON, 0, 0};
+ *	while ((r = scan_next_ref(&it)))
+ *		... s->files[it.fi] is the file of r ...
+ */
+struct ref_iter {
+	const struct scan *s;
+	enum lang lang;
+	size_t fi, i; /* the file of the reference returned last; the next reference in it */
+};
+const struct fact_ref *scan_next_ref(struct ref_iter *it);
+
 /* Count files of a language. */
 size_t scan_count_lang(const struct scan *s, enum lang l);
 
