@@ -389,10 +389,12 @@ static int is_ident_char(unsigned char c)
 
 enum tokclass { TK_ID, TK_KEYWORD, TK_LIT, TK_PUNCT };
 
-/* A token as find_lexfuncs() sees it (one per token of ff->tokens). */
+/*
+ * A token as find_lexfuncs() sees it, beside ff->tokens[i] (its line) and
+ * sd->offs[i] (its first byte).
+ */
 struct ltok {
-	uint32_t start, end; /* byte offsets */
-	int line;
+	uint32_t end;       /* byte offset after it */
 	int brace, paren;   /* nesting before the token (see struct ifdepth) */
 	unsigned char kind; /* enum tokclass */
 	unsigned char dir;  /* in a directive (a #define body) */
@@ -453,9 +455,7 @@ static void emit(struct lexer *lx, size_t start, size_t end, enum tokclass k, in
 		t->line = (uint32_t)line;
 		ALLOC_GROW(lx->toks, lx->ff->ntokens, lx->alloc_toks);
 		lt = &lx->toks[lx->ff->ntokens - 1];
-		lt->start = (uint32_t)start;
 		lt->end = (uint32_t)end;
-		lt->line = line;
 		lt->kind = (unsigned char)k;
 		lt->dir = (unsigned char)lx->in_dir;
 		lt->brace = lx->brace;
@@ -805,16 +805,18 @@ static void lex_directive(struct lexer *lx, size_t hash_pos)
 static char punct1(const struct lexer *lx, size_t i)
 {
 	const struct ltok *t = &lx->toks[i];
-	if (t->dir || t->kind != TK_PUNCT || t->end - t->start != 1)
+	uint32_t start = lx->sd->offs[i];
+	if (t->dir || t->kind != TK_PUNCT || t->end - start != 1)
 		return 0;
-	return lx->src[t->start];
+	return lx->src[start];
 }
 
 static int tok_is(const struct lexer *lx, size_t i, const char *word)
 {
 	const struct ltok *t = i < lx->ff->ntokens ? &lx->toks[i] : NULL;
 	size_t n = strlen(word);
-	return t && !t->dir && t->end - t->start == n && !memcmp(lx->src + t->start, word, n);
+	return t && !t->dir && t->end - lx->sd->offs[i] == n &&
+	       !memcmp(lx->src + lx->sd->offs[i], word, n);
 }
 
 /* Index of the token before i outside directives, or SIZE_MAX. */
@@ -892,10 +894,10 @@ static void lexfunc_at(struct lexer *lx, size_t decl, size_t open, size_t close)
 	if (name == SIZE_MAX || name < decl || t[name].kind != TK_ID)
 		return;
 	fn = facts_add_lexfunc(ff);
-	fn->name = facts_strn(ff, lx->src + t[name].start, t[name].end - t[name].start);
-	fn->line = t[name].line;
-	fn->col = col_of(lx, t[name].start);
-	fn->end_line = close < ff->ntokens ? t[close].line : lx->line;
+	fn->name = facts_strn(ff, lx->src + lx->sd->offs[name], t[name].end - lx->sd->offs[name]);
+	fn->line = (int)ff->tokens[name].line;
+	fn->col = col_of(lx, lx->sd->offs[name]);
+	fn->end_line = close < ff->ntokens ? (int)ff->tokens[close].line : lx->line;
 	fn->tok_start = (uint32_t)open;
 	fn->tok_end = (uint32_t)(close < ff->ntokens ? close + 1 : close);
 	fn->placeholder = fn->tok_end - fn->tok_start <= 2;
