@@ -833,6 +833,27 @@ static int covlen_all(struct covlen *cl, int32_t lb, int32_t rb, int32_t len)
 }
 
 /*
+ * own[q] = id for the tokens of [from, to) not covered yet (their bit in
+ * ts clear), a word of ts at a time: a table's copies overlap, and most of
+ * each is covered by the copies before it. A covered token always has an
+ * owner (not -1), so the others are exactly those whose owner is -1.
+ */
+static void own_uncovered(const uint64_t *ts, int32_t *own, int32_t from, int32_t to, int32_t id)
+{
+	for (int32_t w = from >> 6; w <= (to - 1) >> 6; w++) {
+		uint64_t free_bits = ~ts[w];
+		while (free_bits) {
+			int32_t q = (w << 6) + __builtin_ctzll(free_bits);
+			free_bits &= free_bits - 1;
+			if (q >= to)
+				break;
+			if (q >= from)
+				own[q] = id;
+		}
+	}
+}
+
+/*
  * The group that covered the first covered token of [p, p + len) (own[]
  * of take_classes): its index, -2 for a table or an earlier pass, -1 when
  * no token is covered.
@@ -1030,9 +1051,8 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 					ALLOC_GROW(rr, 2 * nrr + 2, alloc_rr);
 					rr[2 * nrr] = members[i];
 					rr[2 * nrr++ + 1] = members[i] + len;
+					own_uncovered(ts, own, members[i], members[i] + len, -2);
 				}
-				for (int32_t q = members[i]; q < members[i] + len; q++)
-					own[q] = own[q] == -1 ? -2 : own[q];
 				cover(ts, members[i], members[i] + len);
 				cover(seen, GLOBAL(members[i]), GLOBAL(members[i]) + len);
 			}
@@ -1073,9 +1093,11 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 			 * one owns its members whole, so that its own
 			 * sub-repeats do not link the groups again.
 			 */
-			for (int32_t q = from; q < to; q++)
-				if (links || own[q] == -1)
+			if (links)
+				for (int32_t q = from; q < to; q++)
 					own[q] = gid;
+			else
+				own_uncovered(ts, own, from, to, gid);
 			cover(ts, from, to);
 			cover(seen, GLOBAL(from), GLOBAL(from) + (to - from));
 		}

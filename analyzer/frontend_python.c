@@ -1386,6 +1386,8 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 	c.is_stub = ends_with(ff->path, ".pyi");
 	c.no_tokens = s && !s->cache && s->opt->skip_tokens;
 	c.no_refs = s && !s->cache && s->opt->skip_refs;
+	if (!c.no_tokens) /* at most one per token: one allocation */
+		ALLOC_GROW(ff->tokens, ff->ntokens + tl.n, ff->alloc_tokens);
 	sb_init(&c.sb);
 	memset(&root, 0, sizeof(root));
 	root.kind = B_MODULE;

@@ -267,7 +267,8 @@ int read_file(const char *path, size_t max_size, char **out, size_t *len)
 		errno = EFBIG;
 		goto fail;
 	}
-	cap = (size_t)st.st_size + 1;
+	/* the size, the end-of-file read (one spare byte: no regrowth) and the NUL */
+	cap = (size_t)st.st_size + 2;
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
