@@ -1222,7 +1222,22 @@ static void radix_sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
  */
 #define CAND_PBITS 12 /* 4096 partitions: a few hundred windows each on real code */
 
-/* The window hashes of file f (w tokens each) into h; returns their count. */
+/*
+ * Two halves of a job on two threads: fn(arg0) here, fn(arg1) on a new
+ * thread (or here too, after, when none can be made).
+ */
+static void run_halves(void *(*fn)(void *), void *arg0, void *arg1)
+{
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, fn, arg1) == 0;
+	fn(arg0);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		fn(arg1);
+}
+
+/* The window hashes of file f (w tokens each) at h[start of f...]; returns their count. */
 static size_t window_hashes(const struct corpus *c, size_t f, int32_t w, uint32_t *h)
 {
 	static const uint64_t B = 0x100000001b3ull;
@@ -1232,6 +1247,7 @@ static size_t window_hashes(const struct corpus *c, size_t f, int32_t w, uint32_
 
 	if (to - from < w)
 		return 0;
+	h += from;
 	for (int32_t i = 1; i < w; i++)
 		top *= B;
 	for (int32_t p = from; p < from + w; p++)
@@ -1251,91 +1267,174 @@ struct hpos {
 	int32_t p;
 };
 
+/*
+ * One half of the candidate search: files [f0, f1) in the hashing and
+ * scattering steps, partitions [p0, p1) in the counting step.
+ */
+struct cand_half {
+	const struct corpus *c;
+	int32_t w;
+	int step;          /* 0: hash and count; 1: scatter; 2: mark repeated windows */
+	size_t f0, f1, p0, p1;
+	uint32_t *h;       /* window hash by global position */
+	size_t *next;      /* np + 1: count per partition (step 0), then next slot (step 1) */
+	struct hpos *pairs;
+	const size_t *end; /* np: end of each partition in pairs */
+	uint8_t *dup;      /* 1 per global position whose window hash repeats */
+};
+
+static void *cand_step(void *arg)
+{
+	struct cand_half *j = arg;
+	const struct corpus *c = j->c;
+	size_t shift = 32 - CAND_PBITS;
+
+	if (j->step == 0) {
+		for (size_t f = j->f0; f < j->f1; f++) {
+			size_t k = window_hashes(c, f, j->w, j->h);
+			const uint32_t *h = j->h + c->start[f];
+			for (size_t i = 0; i < k; i++)
+				j->next[h[i] >> shift]++;
+		}
+	} else if (j->step == 1) {
+		for (size_t f = j->f0; f < j->f1; f++) {
+			int32_t from = c->start[f], to = c->start[f + 1] - 1 - j->w + 1;
+			for (int32_t p = from; p < to; p++)
+				j->pairs[j->next[j->h[p] >> shift]++] = (struct hpos){j->h[p], p};
+		}
+	} else {
+		size_t maxpart = 0, cap;
+		uint32_t *keys;
+		int32_t *vals;
+		for (size_t i = j->p0; i < j->p1; i++) {
+			size_t lo = i ? j->end[i - 1] : 0;
+			maxpart = j->end[i] - lo > maxpart ? j->end[i] - lo : maxpart;
+		}
+		for (cap = 16; cap < 2 * maxpart; cap *= 2)
+			;
+		keys = xmalloc(cap * sizeof(*keys));
+		vals = xcalloc(cap, sizeof(*vals)); /* 0: empty; p + 1: first seen at p; -1: seen twice */
+		for (size_t i = j->p0; i < j->p1; i++) {
+			size_t lo = i ? j->end[i - 1] : 0, hi = j->end[i], tc = 16;
+			while (tc < 2 * (hi - lo))
+				tc *= 2;
+			for (size_t q = lo; q < hi; q++) {
+				uint32_t x = j->pairs[q].h;
+				size_t k = (x * 2654435761u) & (tc - 1);
+				while (vals[k] && keys[k] != x)
+					k = (k + 1) & (tc - 1);
+				if (!vals[k]) {
+					keys[k] = x;
+					vals[k] = j->pairs[q].p + 1;
+					continue;
+				}
+				if (vals[k] > 0) {
+					j->dup[vals[k] - 1] = 1;
+					vals[k] = -1;
+				}
+				j->dup[j->pairs[q].p] = 1;
+			}
+			memset(vals, 0, tc * sizeof(*vals));
+		}
+		free(keys);
+		free(vals);
+	}
+	return NULL;
+}
+
 static struct range *candidate_ranges(const struct corpus *c, int32_t w, size_t *nout)
 {
-	size_t np = (size_t)1 << CAND_PBITS, shift = 32 - CAND_PBITS, maxlen = 0, m = 0;
-	size_t *part = xcalloc(np + 1, sizeof(*part)), alloc = 0, maxpart = 0, cap;
-	uint32_t *h, *keys;
-	int32_t *vals;
-	struct hpos *pairs;
-	uint64_t *dup = xcalloc((size_t)c->n / 64 + 1, sizeof(*dup));
+	size_t np = (size_t)1 << CAND_PBITS, m = 0, half = 0, alloc = 0;
+	size_t *end = xmalloc(np * sizeof(*end));
+	struct cand_half j[2];
 	struct range *out = NULL;
+	uint8_t *dup;
 
-	for (size_t f = 0; f < c->nfiles; f++)
-		if ((size_t)(c->start[f + 1] - c->start[f]) > maxlen)
-			maxlen = (size_t)(c->start[f + 1] - c->start[f]);
-	h = xmalloc((maxlen ? maxlen : 1) * sizeof(*h));
-	/* Counts per partition, then their starts; the hashes are cheap to compute twice. */
-	for (size_t f = 0; f < c->nfiles; f++) {
-		size_t k = window_hashes(c, f, w, h);
-		for (size_t i = 0; i < k; i++)
-			part[(h[i] >> shift) + 1]++;
-		m += k;
+	/* two halves of the files, by token count */
+	while (half < c->nfiles && 2 * (size_t)c->start[half] < (size_t)c->n)
+		half++;
+	for (int t = 0; t < 2; t++) {
+		j[t] = (struct cand_half){c, w, 0, t ? half : 0, t ? c->nfiles : half, 0, 0,
+					  NULL, NULL, NULL, end, NULL};
+		j[t].next = xcalloc(np, sizeof(*j[t].next));
 	}
+	j[0].h = j[1].h = big_alloc((size_t)c->n * sizeof(*j[0].h));
+	run_halves(cand_step, &j[0], &j[1]);
+	/* the slots of each half in each partition, and the partitions' ends */
 	for (size_t i = 0; i < np; i++) {
-		maxpart = part[i + 1] > maxpart ? part[i + 1] : maxpart;
-		part[i + 1] += part[i];
+		size_t a = j[0].next[i], b = j[1].next[i];
+		j[0].next[i] = m;
+		j[1].next[i] = m + a;
+		m += a + b;
+		end[i] = m;
 	}
-	pairs = big_alloc(m * sizeof(*pairs));
-	for (size_t f = 0; f < c->nfiles; f++) {
-		size_t k = window_hashes(c, f, w, h);
-		for (size_t i = 0; i < k; i++)
-			pairs[part[h[i] >> shift]++] = (struct hpos){h[i], c->start[f] + (int32_t)i};
-	}
-	free(h);
-	/* part[i] is now the end of partition i. Within one, mark the windows whose hash repeats. */
-	for (cap = 16; cap < 2 * maxpart; cap *= 2)
+	j[0].pairs = j[1].pairs = big_alloc((m ? m : 1) * sizeof(*j[0].pairs));
+	j[0].step = j[1].step = 1;
+	run_halves(cand_step, &j[0], &j[1]);
+	free(j[0].h);
+	/* two halves of the partitions, by window count */
+	dup = j[0].dup = j[1].dup = xcalloc((size_t)c->n + 8, 1);
+	for (half = 0; half < np && 2 * end[half] < m; half++)
 		;
-	keys = xmalloc(cap * sizeof(*keys));
-	vals = xcalloc(cap, sizeof(*vals)); /* 0: empty; p + 1: first seen at p; -1: seen twice */
-	for (size_t i = 0, lo = 0; i < np; lo = part[i++]) {
-		size_t hi = part[i], tc = 16;
-		while (tc < 2 * (hi - lo))
-			tc *= 2;
-		for (size_t j = lo; j < hi; j++) {
-			uint32_t x = pairs[j].h;
-			size_t k = (x * 2654435761u) & (tc - 1);
-			while (vals[k] && keys[k] != x)
-				k = (k + 1) & (tc - 1);
-			if (!vals[k]) {
-				keys[k] = x;
-				vals[k] = pairs[j].p + 1;
-				continue;
-			}
-			if (vals[k] > 0) {
-				int32_t q = vals[k] - 1;
-				dup[q >> 6] |= 1ull << (q & 63);
-				vals[k] = -1;
-			}
-			dup[pairs[j].p >> 6] |= 1ull << (pairs[j].p & 63);
-		}
-		memset(vals, 0, tc * sizeof(*vals));
-	}
-	free(keys);
-	free(vals);
-	free(pairs);
-	free(part);
+	j[0].p1 = j[1].p0 = half;
+	j[1].p1 = np;
+	j[0].step = j[1].step = 2;
+	run_halves(cand_step, &j[0], &j[1]);
+	free(j[0].pairs);
+	free(j[0].next);
+	free(j[1].next);
+	free(end);
 	/* The marked windows, in order, widened and merged. */
-	for (size_t wi = 0; wi <= (size_t)c->n / 64; wi++) {
-		uint64_t bits = dup[wi];
-		while (bits) {
-			int32_t p = (int32_t)(wi * 64 + (size_t)__builtin_ctzll(bits));
-			bits &= bits - 1;
-			if (*nout && p <= out[*nout - 1].to) {
-				if (p + w > out[*nout - 1].to)
-					out[*nout - 1].to = p + w;
+	for (int32_t p = 0; p < c->n; p++) {
+		uint64_t word;
+		if (!(p & 7) && p + 8 <= c->n) {
+			memcpy(&word, dup + p, 8);
+			if (!word) {
+				p += 7;
 				continue;
 			}
-			ALLOC_GROW(out, *nout + 1, alloc);
-			out[(*nout)++] = (struct range){p, p + w};
 		}
+		if (!dup[p])
+			continue;
+		if (*nout && p <= out[*nout - 1].to) {
+			if (p + w > out[*nout - 1].to)
+				out[*nout - 1].to = p + w;
+			continue;
+		}
+		ALLOC_GROW(out, *nout + 1, alloc);
+		out[(*nout)++] = (struct range){p, p + w};
 	}
 	free(dup);
 	return out;
 }
 
+/* The helper families, found on a thread of their own (into their own result and arena). */
+struct family_job {
+	struct dup_result r;
+	struct file_facts *const *files;
+	size_t nfiles;
+	const struct dup_options *opt;
+	pthread_t th;
+	int started;
+};
+
+static void find_families(struct builder *b, struct file_facts *const *files, size_t nfiles,
+			  const struct dup_options *opt);
+
+static void *family_thread(void *arg)
+{
+	struct family_job *j = arg;
+	struct builder b = {&j->r, 0};
+	find_families(&b, j->files, j->nfiles, j->opt);
+	return NULL;
+}
+
+/*
+ * The clone classes. The candidate search takes both threads; then the
+ * families (job, when not NULL) start on the second one.
+ */
 static void find_clones(struct builder *b, struct file_facts *const *files, size_t nfiles,
-			const struct dup_options *opt)
+			const struct dup_options *opt, struct family_job *job)
 {
 	struct corpus c;
 	struct range *tables = NULL, *cand;
@@ -1348,6 +1447,8 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 	b->r->stats.tokens = (size_t)c.n - nfiles - 1;
 	seen = xcalloc((size_t)c.n / 64 + 1, sizeof(*seen));
 	cand = candidate_ranges(&c, w, &ncand);
+	if (job)
+		job->started = pthread_create(&job->th, NULL, family_thread, job) == 0;
 
 	/* The candidate ranges as one text: tokens keep their ids (shifted), a separator after each. */
 	for (size_t i = 0; i < ncand; i++)
@@ -2446,32 +2547,12 @@ static int cmp_group(const void *a, const void *b)
 	return (x->tokens < y->tokens) - (x->tokens > y->tokens);
 }
 
-struct family_job {
-	struct dup_result r;
-	struct file_facts *const *files;
-	size_t nfiles;
-	const struct dup_options *opt;
-};
-
-static void *family_thread(void *arg)
-{
-	struct family_job *j = arg;
-	struct builder b = {&j->r, 0};
-	find_families(&b, j->files, j->nfiles, j->opt);
-	return NULL;
-}
-
-/*
- * Families do not depend on clones: they are found on a second thread (into
- * their own result and arena) while the clone index is built, then merged.
- */
+/* Families do not depend on clones: see find_clones() for the threads. */
 void dups_find(struct dup_result *r, struct file_facts *const *files, size_t nfiles,
 	       const struct dup_options *opt)
 {
 	struct builder b = {r, 0};
 	struct family_job job;
-	pthread_t th;
-	int threaded = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->arena = arena_new();
@@ -2481,12 +2562,11 @@ void dups_find(struct dup_result *r, struct file_facts *const *files, size_t nfi
 		job.files = files;
 		job.nfiles = nfiles;
 		job.opt = opt;
-		threaded = pthread_create(&th, NULL, family_thread, &job) == 0;
 	}
-	find_clones(&b, files, nfiles, opt);
+	find_clones(&b, files, nfiles, opt, opt->families ? &job : NULL);
 	if (opt->families) {
-		if (threaded)
-			pthread_join(th, NULL);
+		if (job.started)
+			pthread_join(job.th, NULL);
 		else
 			family_thread(&job);
 		ALLOC_GROW(r->groups, r->ngroups + job.r.ngroups, b.alloc_groups);

@@ -877,7 +877,8 @@ static void simple_statement(struct ctx *c, const struct pytok *const *t, size_t
 		return;
 	}
 	scan_refs(c, t, n);
-	scan_binding(c, t, n);
+	if (!c->no_refs) /* bindings are references too */
+		scan_binding(c, t, n);
 }
 
 /* The statements of t[0..n) separated by top-level ';'. */
