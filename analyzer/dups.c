@@ -1114,49 +1114,6 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 	free(block);
 }
 
-/*
- * Type-1 clones inside the tables the normalized pass set aside: the exact
- * tokens of those ranges (merged), one unique separator after each range.
- */
-static void exact_pass(struct builder *b, const struct corpus *layout, struct range *r, size_t nr,
-		       uint64_t *seen, const struct dup_options *opt)
-{
-	struct idmap map = {0};
-	size_t total = 1, m = 0;
-	int32_t *text, *global, pos = 0;
-
-	qsort(r, nr, sizeof(*r), cmp_range);
-	for (size_t i = 0; i < nr; i++) {
-		if (m && r[i].from < r[m - 1].to) {
-			if (r[i].to > r[m - 1].to)
-				r[m - 1].to = r[i].to;
-			continue;
-		}
-		r[m++] = r[i];
-	}
-	for (size_t i = 0; i < m; i++)
-		total += (size_t)(r[i].to - r[i].from) + 1;
-	text = xmalloc(total * sizeof(*text));
-	global = xmalloc(total * sizeof(*global));
-	for (size_t i = 0; i < m; i++) {
-		size_t f = corpus_file(layout, r[i].from);
-		const struct fact_token *t = layout->files[f]->tokens - layout->start[f];
-		for (int32_t g = r[i].from; g < r[i].to; g++) {
-			global[pos] = g;
-			text[pos++] = idmap_get(&map, t[g].exact) + TEXT_SEP + 1;
-		}
-		global[pos] = -1;
-		text[pos++] = TEXT_SEP;
-	}
-	global[pos] = -1;
-	text[pos] = 0;
-	take_classes(b, layout, text, (int32_t)total, TEXT_SEP + 1 + (int32_t)map.n, global, seen,
-		     NULL, NULL, opt);
-	free(map.keys);
-	free(map.ids);
-	free(text);
-	free(global);
-}
 
 /*
  * Sort 32-bit values; tmp has n entries. Insertion sort for a few, else an
@@ -1406,6 +1363,82 @@ static struct range *candidate_ranges(const struct corpus *c, int32_t w, size_t 
 	}
 	free(dup);
 	return out;
+}
+
+/*
+ * Type-1 clones inside the tables the normalized pass set aside: the exact
+ * tokens of those ranges (merged), a separator after each range. As on
+ * the normalized pass, the suffix array is built over the stretches whose
+ * windows of min_tokens repeat (a table of hex bytes has few), with the
+ * token ids of the whole text: the same classes, in the same order.
+ */
+static void exact_pass(struct builder *b, const struct corpus *layout, struct range *r, size_t nr,
+		       uint64_t *seen, const struct dup_options *opt)
+{
+	struct idmap map = {0};
+	struct corpus ex = {0};
+	struct range *cand;
+	size_t total = 1, m = 0, ncand = 0, ctotal = 1;
+	int32_t *text, *global, *ctext, *cglobal, pos = 0;
+	int32_t w = opt->min_tokens > 0 ? opt->min_tokens : 1;
+
+	qsort(r, nr, sizeof(*r), cmp_range);
+	for (size_t i = 0; i < nr; i++) {
+		if (m && r[i].from < r[m - 1].to) {
+			if (r[i].to > r[m - 1].to)
+				r[m - 1].to = r[i].to;
+			continue;
+		}
+		r[m++] = r[i];
+	}
+	for (size_t i = 0; i < m; i++)
+		total += (size_t)(r[i].to - r[i].from) + 1;
+	text = xmalloc(total * sizeof(*text));
+	global = xmalloc(total * sizeof(*global));
+	ex.start = xmalloc((m + 1) * sizeof(*ex.start));
+	for (size_t i = 0; i < m; i++) {
+		size_t f = corpus_file(layout, r[i].from);
+		const struct fact_token *t = layout->files[f]->tokens - layout->start[f];
+		ex.start[i] = pos;
+		for (int32_t g = r[i].from; g < r[i].to; g++) {
+			global[pos] = g;
+			text[pos++] = idmap_get(&map, t[g].exact) + TEXT_SEP + 1;
+		}
+		global[pos] = -1;
+		text[pos++] = TEXT_SEP;
+	}
+	ex.start[m] = pos; /* the 0; each range's separator is just before the next start */
+	global[pos] = -1;
+	text[pos] = 0;
+	ex.text = text;
+	ex.n = (int32_t)total;
+	ex.nfiles = m;
+	cand = candidate_ranges(&ex, w, &ncand);
+	for (size_t i = 0; i < ncand; i++)
+		ctotal += (size_t)(cand[i].to - cand[i].from) + 1;
+	ctext = xmalloc(ctotal * sizeof(*ctext));
+	cglobal = xmalloc(ctotal * sizeof(*cglobal));
+	pos = 0;
+	for (size_t i = 0; i < ncand; i++) {
+		for (int32_t p = cand[i].from; p < cand[i].to; p++) {
+			cglobal[pos] = global[p];
+			ctext[pos++] = text[p];
+		}
+		cglobal[pos] = -1;
+		ctext[pos++] = TEXT_SEP;
+	}
+	cglobal[pos] = -1;
+	ctext[pos] = 0;
+	free(text);
+	free(global);
+	free(cand);
+	free(ex.start);
+	take_classes(b, layout, ctext, (int32_t)ctotal, TEXT_SEP + 1 + (int32_t)map.n, cglobal, seen,
+		     NULL, NULL, opt);
+	free(map.keys);
+	free(map.ids);
+	free(ctext);
+	free(cglobal);
 }
 
 /* The helper families, found on a thread of their own (into their own result and arena). */
