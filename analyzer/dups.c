@@ -397,6 +397,59 @@ static int cmp_interval(const void *a, const void *b)
 	return (x->lb > y->lb) - (x->lb < y->lb);
 }
 
+/* The order of cmp_interval() as one number: no two intervals have the same length and start. */
+static inline uint64_t interval_key(const struct interval *x)
+{
+	return (uint64_t)(INT32_MAX - x->len) << 31 | (uint64_t)x->lb;
+}
+
+/*
+ * Sort intervals longest first, then by start: an LSD radix sort (11-bit
+ * digits, the constant ones skipped). A table's 70k intervals took 8 ms
+ * in qsort, mostly comparison calls.
+ */
+static void sort_intervals(struct interval *iv, size_t n)
+{
+	enum { BITS = 11, PASSES = 6, MASK = (1 << BITS) - 1 };
+	uint32_t(*cnt)[1 << BITS];
+	struct interval *tmp, *from = iv, *to;
+
+	if (n < 256) {
+		if (n)
+			qsort(iv, n, sizeof(*iv), cmp_interval);
+		return;
+	}
+	cnt = xcalloc(PASSES, sizeof(*cnt));
+	tmp = xmalloc(n * sizeof(*tmp));
+	to = tmp;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = interval_key(&iv[i]);
+		for (int d = 0; d < PASSES; d++)
+			cnt[d][(k >> (BITS * d)) & MASK]++;
+	}
+	for (int d = 0; d < PASSES; d++) {
+		int shift = BITS * d;
+		uint32_t sum = 0;
+		struct interval *t;
+		if (cnt[d][(interval_key(&from[0]) >> shift) & MASK] == n)
+			continue; /* one digit for all: nothing moves */
+		for (size_t b = 0; b <= MASK; b++) {
+			uint32_t x = cnt[d][b];
+			cnt[d][b] = sum;
+			sum += x;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[cnt[d][(interval_key(&from[i]) >> shift) & MASK]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != iv)
+		memcpy(iv, from, n * sizeof(*iv));
+	free(tmp);
+	free(cnt);
+}
+
 static int cmp_i32(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -680,23 +733,22 @@ static int cmp_range(const void *a, const void *b)
 
 /*
  * For each suffix, in suffix-array order, how many tokens from its start are
- * covered (0 when its first token is not): an interval whose occurrences
- * are all covered for its whole length is then rejected by a scan of block
- * minimums (64 suffixes a block), not occurrence by occurrence. Periodic
- * code (tables of literals) makes thousands of nested intervals with
- * thousands of occurrences each, all covered once the longest is handled.
- * Coverage only grows, so a block's minimum is recomputed lazily; so is
- * a superblock's (64 blocks): a table's nest of 60k intervals of up to 60k
- * suffixes each is then checked in a few steps per interval, not ~1000.
+ * covered (0 when its first token is not), so that an interval whose
+ * occurrences are all covered for its whole length is rejected without
+ * visiting them. Periodic code (tables of literals) makes thousands of
+ * nested intervals with thousands of occurrences each, all covered once
+ * the longest is handled.
+ *
+ * Intervals come longest first and coverage only grows, so a suffix found
+ * covered for len tokens is covered enough for every later interval: it is
+ * checked once, then skipped (next[], a union-find of the suffixes already
+ * checked). A table's nest of 60k intervals of up to 60k suffixes each
+ * costs the few suffixes each interval adds to the one inside it.
  */
 struct covlen {
 	int32_t *len;      /* n, by suffix-array index */
-	int32_t *bmin;     /* per block of 64 */
-	uint8_t *dirty;    /* per block: bmin must be recomputed */
-	int32_t *smin;     /* per superblock of 64 blocks */
-	uint8_t *sdirty;   /* per superblock: smin must be recomputed */
+	int32_t *next;     /* n + 1: the first suffix at or after i not known to be covered enough */
 	const int32_t *rank;
-	size_t nblocks;
 	uint64_t updates;  /* work done, to give up on pathological input */
 	int on;
 };
@@ -704,37 +756,47 @@ struct covlen {
 static void covlen_set_run(struct covlen *cl, int32_t from, int32_t to)
 {
 	for (int32_t p = from; p < to; p++) {
-		int32_t r = cl->rank[p];
-		cl->len[r] = to - p;
-		cl->dirty[r >> 6] = 1;
-		cl->sdirty[r >> 12] = 1;
+		cl->len[cl->rank[p]] = to - p;
 	}
 	cl->updates += (uint64_t)(to - from);
 }
 
-/* The maximal covered run of bits around [from, to) (all set). */
+/* The maximal covered run of bits around [from, to) (all set), a word at a time. */
 static void covered_run(const uint64_t *bits, int32_t n, int32_t *from, int32_t *to)
 {
-	while (*from > 0 && bit_get(bits, *from - 1))
-		(*from)--;
-	while (*to < n && bit_get(bits, *to))
-		(*to)++;
+	int32_t f = *from, t = *to;
+	while (f > 0) {
+		/* the bits below f in its word, as the top bits of x */
+		int32_t k = f & 63;
+		uint64_t x = k ? ~bits[f >> 6] << (64 - k) : ~bits[(f - 1) >> 6];
+		int32_t avail = k ? k : 64;
+		if (!x) {
+			f -= avail;
+			continue;
+		}
+		f -= __builtin_clzll(x);
+		break;
+	}
+	while (t < n) {
+		uint64_t x = ~bits[t >> 6] >> (t & 63);
+		if (!x) {
+			t += 64 - (t & 63);
+			continue;
+		}
+		t += __builtin_ctzll(x);
+		break;
+	}
+	*from = f < 0 ? 0 : f;
+	*to = t > n ? n : t;
 }
 
-/* len: n + 1 entries, zeroed here; the caller's. */
-static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *rank, int32_t n,
-			int32_t *len)
+static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *rank, int32_t n)
 {
 	cl->rank = rank;
-	cl->len = len;
-	memset(len, 0, ((size_t)n + 1) * sizeof(*len));
-	cl->nblocks = (size_t)n / 64 + 1;
-	cl->bmin = xcalloc(cl->nblocks, sizeof(*cl->bmin));
-	cl->dirty = xmalloc(cl->nblocks);
-	memset(cl->dirty, 1, cl->nblocks);
-	cl->smin = xcalloc(cl->nblocks / 64 + 1, sizeof(*cl->smin));
-	cl->sdirty = xmalloc(cl->nblocks / 64 + 1);
-	memset(cl->sdirty, 1, cl->nblocks / 64 + 1);
+	cl->len = xcalloc((size_t)n + 1, sizeof(*cl->len));
+	cl->next = xmalloc(((size_t)n + 1) * sizeof(*cl->next));
+	for (int32_t i = 0; i <= n; i++)
+		cl->next[i] = i;
 	cl->updates = 0;
 	cl->on = 1;
 	for (int32_t p = 0; p < n;) {
@@ -752,10 +814,8 @@ static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *
 
 static void covlen_release(struct covlen *cl)
 {
-	free(cl->bmin);
-	free(cl->dirty);
-	free(cl->smin);
-	free(cl->sdirty);
+	free(cl->len);
+	free(cl->next);
 }
 
 /*
@@ -781,54 +841,24 @@ static void covlen_update(struct covlen *cl, const uint64_t *bits, int32_t n, in
 		cl->on = 0;
 }
 
-/* The least covered length in block blk (64 suffixes, all present). */
-static int32_t block_min(struct covlen *cl, size_t blk)
+/* The first suffix at or after i not yet known to be covered enough (path halving). */
+static int32_t covlen_next(int32_t *next, int32_t i)
 {
-	if (cl->dirty[blk]) {
-		const int32_t *l = cl->len + (blk << 6);
-		int32_t m = INT32_MAX;
-		for (int k = 0; k < 64; k++)
-			m = l[k] < m ? l[k] : m;
-		cl->bmin[blk] = m;
-		cl->dirty[blk] = 0;
+	while (next[i] != i) {
+		next[i] = next[next[i]];
+		i = next[i];
 	}
-	return cl->bmin[blk];
+	return i;
 }
 
-/* The same for superblock sb (64 blocks, all present). */
-static int32_t super_min(struct covlen *cl, size_t sb)
-{
-	if (cl->sdirty[sb]) {
-		int32_t m = INT32_MAX;
-		for (size_t b = sb << 6; b < (sb + 1) << 6; b++) {
-			int32_t v = block_min(cl, b);
-			m = v < m ? v : m;
-		}
-		cl->smin[sb] = m;
-		cl->sdirty[sb] = 0;
-	}
-	return cl->smin[sb];
-}
-
-/* Whether every suffix in [lb, rb] has at least len covered tokens. */
+/* Whether every suffix in [lb, rb] has at least len covered tokens (len: the longest so far). */
 static int covlen_all(struct covlen *cl, int32_t lb, int32_t rb, int32_t len)
 {
-	int32_t i = lb;
-	for (; i <= rb && (i & 63); i++)
+	for (int32_t i = covlen_next(cl->next, lb); i <= rb; i = covlen_next(cl->next, i + 1)) {
 		if (cl->len[i] < len)
 			return 0;
-	for (; i + 63 <= rb && (i & 4095); i += 64)
-		if (block_min(cl, (size_t)i >> 6) < len)
-			return 0;
-	for (; i + 4095 <= rb; i += 4096)
-		if (super_min(cl, (size_t)i >> 12) < len)
-			return 0;
-	for (; i + 63 <= rb; i += 64)
-		if (block_min(cl, (size_t)i >> 6) < len)
-			return 0;
-	for (; i <= rb; i++)
-		if (cl->len[i] < len)
-			return 0;
+		cl->next[i] = i + 1; /* covered enough for every later, shorter interval */
+	}
 	return 1;
 }
 
@@ -950,7 +980,7 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		}
 	}
 	/* sa, rank, lcp and the covered lengths: one block, faulted in once */
-	block = big_alloc((4 * (size_t)n + 1) * sizeof(*block));
+	block = big_alloc((3 * (size_t)n + 1) * sizeof(*block));
 	sa = block;
 	rank = block + n;
 	lcp = block + 2 * (size_t)n;
@@ -975,9 +1005,8 @@ static void take_classes(struct builder *b, const struct corpus *layout, const i
 		}
 	}
 	iv = find_intervals(text, n, sa, lcp, min_len, &niv);
-	covlen_init(&cl, ts, rank, n, block + 3 * (size_t)n);
-	if (niv)
-		qsort(iv, niv, sizeof(*iv), cmp_interval);
+	covlen_init(&cl, ts, rank, n);
+	sort_intervals(iv, niv);
 	for (size_t c = 0; c < niv; c++) {
 		int32_t len = iv[c].len, lo = INT32_MAX, hi = -1;
 		size_t cnt = (size_t)(iv[c].rb - iv[c].lb + 1), nkept = 0, nnew = 0, i;
