@@ -135,6 +135,7 @@ struct ctx {
 	const struct pytok *tk; /* all tokens */
 	const struct pytok **sig; /* the current logical line's significant tokens */
 	size_t nsig, alloc_sig;
+	int semicolons;     /* the logical line in sig has a ';' (most have none) */
 	struct block *stack;
 	size_t depth, alloc_stack;
 	struct block pending; /* a header whose body is the next indented block */
@@ -886,6 +887,10 @@ static void simple_statements(struct ctx *c, const struct pytok *const *t, size_
 {
 	size_t s = 0;
 	int depth = 0;
+	if (!c->semicolons) {
+		simple_statement(c, t, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (t[i]->kind == PT_OP && t[i]->len == 1) {
 			char ch = c->src[t[i]->off];
@@ -1136,9 +1141,11 @@ static int compound_keyword(struct ctx *c, const struct pytok *const *t, size_t 
 		return *kw = i, B_DEF;
 	if (i == 0 && is_name(c, t[0], "class"))
 		return B_CLASS;
-	for (int j = 0; cond[j]; j++)
-		if (is_name_str(c, t[i], cond[j]))
-			return *kw = i, B_COND;
+	if (t[i]->kind == PT_NAME && t[i]->len >= 2 && t[i]->len <= 7 && strchr("eiftw", c->src[t[i]->off]) &&
+	    c->src[t[i]->off])
+		for (int j = 0; cond[j]; j++)
+			if (is_name_str(c, t[i], cond[j]))
+				return *kw = i, B_COND;
 	/* soft keywords: only a header ends with ':' */
 	if (i == 0 && n > 2 && (tok_is(c, t[0], "match") || tok_is(c, t[0], "case")) &&
 	    is_op(c, t[n - 1], ":") && !is_op(c, t[1], "=") && !is_op(c, t[1], ".") &&
@@ -1436,6 +1443,7 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 		}
 		/* a logical line: its significant tokens up to NEWLINE */
 		c.nsig = 0;
+		c.semicolons = 0;
 		for (; i < tl.n && tl.v[i].kind != PT_NEWLINE && tl.v[i].kind != PT_ENDMARKER; i++) {
 			const struct pytok *k = &tl.v[i];
 			if (k->kind == PT_COMMENT) {
@@ -1446,6 +1454,7 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 				continue;
 			ALLOC_GROW(c.sig, c.nsig + 1, c.alloc_sig);
 			c.sig[c.nsig++] = k;
+			c.semicolons |= k->kind == PT_OP && src[k->off] == ';';
 		}
 		if (c.nsig)
 			logical_line(&c, c.sig, c.nsig);

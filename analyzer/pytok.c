@@ -79,11 +79,19 @@ static void tz_error(struct tz *t, uint32_t line, uint32_t col, const char *msg)
 		diag_warn(t->path, (int)line, (int)col, "%s", msg);
 }
 
-static void emit(struct tz *t, int kind, size_t off, size_t len, uint32_t line, uint32_t col)
+static void grow(struct pytok_list *o)
+{
+	ALLOC_GROW(o->v, o->n + 1, o->alloc);
+}
+
+/* Inlined: it runs for every token, and the array rarely grows (sized from the length). */
+static inline __attribute__((always_inline)) void emit(struct tz *t, int kind, size_t off,
+							size_t len, uint32_t line, uint32_t col)
 {
 	struct pytok_list *o = t->out;
 	struct pytok *k;
-	ALLOC_GROW(o->v, o->n + 1, o->alloc);
+	if (__builtin_expect(o->n + 1 > o->alloc, 0))
+		grow(o);
 	k = &o->v[o->n++];
 	k->off = (uint32_t)off;
 	k->len = (uint32_t)len;
@@ -483,9 +491,12 @@ int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *p
 		col = (uint32_t)(p - t->line_start) + 1;
 
 		if (c == '#') {
-			size_t e = p;
-			while (e < len && !is_eol(src[e]))
-				e++;
+			/* to the line break (\n, or a lone \r): memchr, comments are long */
+			const char *nl = memchr(src + p, '\n', len - p);
+			size_t e = nl ? (size_t)(nl - src) : len;
+			const char *cr = memchr(src + p, '\r', e - p);
+			if (cr)
+				e = (size_t)(cr - src);
 			emit(t, PT_COMMENT, p, e - p, line, col);
 			t->pos = e;
 			continue;

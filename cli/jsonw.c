@@ -13,9 +13,11 @@
 
 void jw_indent(struct jw *w)
 {
-	sb_addc(w->sb, '\n');
-	for (int i = 0; i < w->depth; i++)
-		sb_add(w->sb, "  ", 2);
+	static const char spaces[] = "\n                                ";
+	int n = 2 * w->depth;
+	sb_add(w->sb, spaces, 1);
+	for (; n > 0; n -= (int)sizeof(spaces) - 2)
+		sb_add(w->sb, spaces + 1, (size_t)(n < (int)sizeof(spaces) - 2 ? n : (int)sizeof(spaces) - 2));
 }
 
 /* Before a value or key in the current container. */
@@ -123,8 +125,16 @@ void kv_str(struct jw *w, const char *k, const char *v)
 
 void kv_int(struct jw *w, const char *k, long long v)
 {
+	/* as "%lld", without printf's parsing: reports have tens of thousands of numbers */
+	char buf[24], *e = buf + sizeof(buf), *q = e;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 	jw_key(w, k);
-	sb_addf(w->sb, "%lld", v);
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	sb_add(w->sb, q, (size_t)(e - q));
 }
 
 void kv_bool(struct jw *w, const char *k, int v)
