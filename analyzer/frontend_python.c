@@ -166,12 +166,6 @@ static const char *tok_text(const struct ctx *c, const struct pytok *t, size_t *
 #define is_op(c, t, s) ((t)->kind == PT_OP && tok_is(c, t, s))
 #define is_name(c, t, s) ((t)->kind == PT_NAME && tok_is(c, t, s))
 
-static int is_name_str(const struct ctx *c, const struct pytok *t, const char *s)
-{
-	size_t n = strlen(s);
-	return t->kind == PT_NAME && t->len == n && !memcmp(c->src + t->off, s, n);
-}
-
 /* Python's hard keywords (soft ones - match, case, type, _ - are names). */
 static int is_keyword(const char *s, size_t n)
 {
@@ -1127,10 +1121,23 @@ static size_t header_colon(struct ctx *c, const struct pytok *const *t, size_t n
 	return n;
 }
 
+/* if, elif, else, try, except, finally, with, for, while: tested for every logical line */
+static int cond_keyword(const char *s, size_t n)
+{
+#define KW(k) (n == sizeof(k) - 1 && !memcmp(s, k, n))
+	switch (s[0]) {
+	case 'i': return KW("if");
+	case 'e': return KW("elif") || KW("else") || KW("except");
+	case 't': return KW("try");
+	case 'f': return KW("finally") || KW("for");
+	case 'w': return KW("with") || KW("while");
+	default: return 0;
+	}
+#undef KW
+}
+
 static int compound_keyword(struct ctx *c, const struct pytok *const *t, size_t n, size_t *kw)
 {
-	static const char *const cond[] = {"if", "elif", "else", "try", "except", "finally",
-					   "with", "for", "while", NULL};
 	size_t i = 0;
 	*kw = 0;
 	if (t[0]->kind != PT_NAME)
@@ -1141,11 +1148,8 @@ static int compound_keyword(struct ctx *c, const struct pytok *const *t, size_t 
 		return *kw = i, B_DEF;
 	if (i == 0 && is_name(c, t[0], "class"))
 		return B_CLASS;
-	if (t[i]->kind == PT_NAME && t[i]->len >= 2 && t[i]->len <= 7 && strchr("eiftw", c->src[t[i]->off]) &&
-	    c->src[t[i]->off])
-		for (int j = 0; cond[j]; j++)
-			if (is_name_str(c, t[i], cond[j]))
-				return *kw = i, B_COND;
+	if (t[i]->kind == PT_NAME && cond_keyword(c->src + t[i]->off, t[i]->len))
+		return *kw = i, B_COND;
 	/* soft keywords: only a header ends with ':' */
 	if (i == 0 && n > 2 && (tok_is(c, t[0], "match") || tok_is(c, t[0], "case")) &&
 	    is_op(c, t[n - 1], ":") && !is_op(c, t[1], "=") && !is_op(c, t[1], ".") &&
@@ -1454,7 +1458,8 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 				continue;
 			ALLOC_GROW(c.sig, c.nsig + 1, c.alloc_sig);
 			c.sig[c.nsig++] = k;
-			c.semicolons |= k->kind == PT_OP && src[k->off] == ';';
+			if (k->kind == PT_OP && k->len == 1 && src[k->off] == ';')
+				c.semicolons = 1;
 		}
 		if (c.nsig)
 			logical_line(&c, c.sig, c.nsig);
