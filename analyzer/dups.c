@@ -894,14 +894,19 @@ static int32_t owner_of(const uint64_t *ts, const int32_t *own, int32_t p, int32
 
 /*
  * Whether the covered occurrences occ[0..cnt) lie in two or more reported
- * groups and in nothing else: the class links copies that no group puts
- * together yet (A and C are one group, B and D another, and A's middle is
- * also B's). Adds the occurrences looked at to *work.
+ * groups and in nothing else (a table, an earlier pass): the class links
+ * copies that no group puts together yet (A and C are one group, B and D
+ * another, and A's middle is also B's). The answer must not depend on the
+ * order of the occurrences (suffix-array order, which what follows each
+ * copy decides): a copy in no group is looked for among all of them, not
+ * only up to the second group found. Adds the occurrences looked at to
+ * *work.
  */
 static int links_groups(const uint64_t *ts, const int32_t *own, const int32_t *occ, size_t cnt,
 			int32_t len, uint64_t *work)
 {
 	int32_t first = -1;
+	int two = 0;
 	for (size_t i = 0; i < cnt; i++) {
 		int32_t o = owner_of(ts, own, occ[i], len);
 		(*work)++;
@@ -910,9 +915,9 @@ static int links_groups(const uint64_t *ts, const int32_t *own, const int32_t *o
 		if (first < 0)
 			first = o;
 		else if (o != first)
-			return 1;
+			two = 1;
 	}
-	return 0;
+	return two;
 }
 
 /*
