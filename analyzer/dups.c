@@ -255,12 +255,16 @@ static inline int32_t idmap_get(struct idmap *m, uint32_t key)
 	return m->ids[i];
 }
 
-static void corpus_build(struct corpus *c, struct file_facts *const *files, size_t nfiles)
+/*
+ * The corpus's layout: file f's tokens at start[f], then a separator. The
+ * text itself (token ids) is written by candidate_ranges(), on two threads.
+ */
+static void corpus_layout(struct corpus *c, struct file_facts *const *files, size_t nfiles)
 {
-	struct idmap map = {0};
 	size_t total = 1;
 	int32_t pos = 0;
 
+	memset(c, 0, sizeof(*c));
 	c->files = files;
 	c->nfiles = nfiles;
 	for (size_t f = 0; f < nfiles; f++)
@@ -268,25 +272,56 @@ static void corpus_build(struct corpus *c, struct file_facts *const *files, size
 	if (total + nfiles + 1 > (size_t)INT32_MAX / 2)
 		die("too many tokens for the clone index (%zu)", total);
 	c->n = (int32_t)total;
-	c->text = big_alloc(total * sizeof(*c->text));
 	c->start = xmalloc((nfiles + 1) * sizeof(*c->start));
-	/*
-	 * Separators are 1..nfiles, tokens nfiles+1.. with dense ids in order
-	 * of first appearance (deterministic).
-	 */
 	for (size_t f = 0; f < nfiles; f++) {
-		const struct file_facts *ff = files[f];
-		int32_t base = (int32_t)nfiles + 1;
 		c->start[f] = pos;
-		for (size_t i = 0; i < ff->ntokens; i++)
-			c->text[pos++] = idmap_get(&map, ff->tokens[i].norm) + base;
-		c->text[pos++] = (int32_t)f + 1;
+		pos += (int32_t)files[f]->ntokens + 1;
 	}
 	c->start[nfiles] = pos;
-	c->text[pos] = 0;
-	c->k = (int32_t)(nfiles + 1 + map.n);
-	free(map.keys);
-	free(map.ids);
+}
+
+/*
+ * Token ids of files [f0, f1) into c->text: dense, in order of first
+ * appearance in those files (map, the half's own), shifted by nfiles + 1;
+ * separators 1..nfiles after the files. merge_ids() then renumbers them
+ * for the whole corpus.
+ */
+static void corpus_text(struct corpus *c, size_t f0, size_t f1, struct idmap *map)
+{
+	int32_t base = (int32_t)c->nfiles + 1;
+	for (size_t f = f0; f < f1; f++) {
+		const struct file_facts *ff = c->files[f];
+		int32_t pos = c->start[f];
+		for (size_t i = 0; i < ff->ntokens; i++)
+			c->text[pos++] = idmap_get(map, ff->tokens[i].norm) + base;
+		c->text[pos] = (int32_t)f + 1;
+	}
+}
+
+/* The keys of map by id (the order they were first seen). */
+static uint32_t *idmap_keys(const struct idmap *m)
+{
+	uint32_t *keys = xmalloc((m->n ? m->n : 1) * sizeof(*keys));
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->ids[i] >= 0)
+			keys[m->ids[i]] = m->keys[i];
+	return keys;
+}
+
+/*
+ * The ids of the second half's map in the whole corpus: a norm seen in the
+ * first half keeps its id there, the others follow in their order: the ids
+ * of one pass over the corpus in order (deterministic). Returns the
+ * alphabet size; remap[] is the second half's local id -> corpus id.
+ */
+static int32_t merge_ids(const struct corpus *c, struct idmap *m0, const struct idmap *m1,
+			 int32_t *remap)
+{
+	uint32_t *keys = idmap_keys(m1);
+	for (size_t l = 0; l < m1->n; l++)
+		remap[l] = idmap_get(m0, keys[l]);
+	free(keys);
+	return (int32_t)(c->nfiles + 1 + m0->n);
 }
 
 static void corpus_release(struct corpus *c)
@@ -1224,11 +1259,18 @@ static void run_halves(void *(*fn)(void *), void *arg0, void *arg1)
 		fn(arg1);
 }
 
-/* The window hashes of file f (w tokens each) at h[start of f...]; returns their count. */
+/*
+ * The window hashes of file f (w tokens each) at h[start of f...]; returns
+ * their count. A corpus of files hashes the tokens' norm values (equal
+ * tokens, equal values: any such hash finds the repeats; collisions only
+ * add ranges); the exact pass's text of ranges (no files) its ids.
+ */
+#define VAL(i) (norms ? (uint64_t)norms[(i) - from].norm : (uint64_t)c->text[i])
 static size_t window_hashes(const struct corpus *c, size_t f, int32_t w, uint32_t *h)
 {
 	static const uint64_t B = 0x100000001b3ull;
 	int32_t from = c->start[f], to = c->start[f + 1] - 1; /* tokens [from, to) */
+	const struct fact_token *norms = c->files ? c->files[f]->tokens : NULL;
 	uint64_t r = 0, top = 1; /* B^(w-1) */
 	size_t m = 0;
 
@@ -1238,16 +1280,17 @@ static size_t window_hashes(const struct corpus *c, size_t f, int32_t w, uint32_
 	for (int32_t i = 1; i < w; i++)
 		top *= B;
 	for (int32_t p = from; p < from + w; p++)
-		r = r * B + (uint64_t)c->text[p];
+		r = r * B + VAL(p);
 	for (int32_t p = from;; p++) {
 		uint64_t x = r ^ (r >> 29);
 		h[m++] = (uint32_t)((x * 0xbf58476d1ce4e5b9ull) >> 32);
 		if (p + w >= to)
 			break;
-		r = (r - (uint64_t)c->text[p] * top) * B + (uint64_t)c->text[p + w];
+		r = (r - VAL(p) * top) * B + VAL(p + w);
 	}
 	return m;
 }
+#undef VAL
 
 struct hpos {
 	uint32_t h;
@@ -1259,9 +1302,11 @@ struct hpos {
  * scattering steps, partitions [p0, p1) in the counting step.
  */
 struct cand_half {
-	const struct corpus *c;
+	struct corpus *c;
 	int32_t w;
-	int step;          /* 0: hash and count; 1: scatter; 2: mark repeated windows */
+	int step;          /* 0: ids, hash and count; 1: scatter; 2: mark repeated windows */
+	struct idmap map;  /* step 0, a corpus of files: the half's token ids (corpus_text()) */
+	const int32_t *remap; /* step 1: the half's ids -> the corpus's, or NULL */
 	size_t f0, f1, p0, p1;
 	uint32_t *h;       /* window hash by global position */
 	size_t *next;      /* np + 1: count per partition (step 0), then next slot (step 1) */
@@ -1273,10 +1318,12 @@ struct cand_half {
 static void *cand_step(void *arg)
 {
 	struct cand_half *j = arg;
-	const struct corpus *c = j->c;
+	struct corpus *c = j->c;
 	size_t shift = 32 - CAND_PBITS;
 
 	if (j->step == 0) {
+		if (c->files)
+			corpus_text(c, j->f0, j->f1, &j->map);
 		for (size_t f = j->f0; f < j->f1; f++) {
 			size_t k = window_hashes(c, f, j->w, j->h);
 			const uint32_t *h = j->h + c->start[f];
@@ -1284,6 +1331,12 @@ static void *cand_step(void *arg)
 				j->next[h[i] >> shift]++;
 		}
 	} else if (j->step == 1) {
+		if (j->remap) {
+			int32_t base = (int32_t)c->nfiles + 1;
+			for (size_t f = j->f0; f < j->f1; f++)
+				for (int32_t p = c->start[f]; p < c->start[f + 1] - 1; p++)
+					c->text[p] = j->remap[c->text[p] - base] + base;
+		}
 		for (size_t f = j->f0; f < j->f1; f++) {
 			int32_t from = c->start[f], to = c->start[f + 1] - 1 - j->w + 1;
 			for (int32_t p = from; p < to; p++)
@@ -1329,24 +1382,42 @@ static void *cand_step(void *arg)
 	return NULL;
 }
 
-static struct range *candidate_ranges(const struct corpus *c, int32_t w, size_t *nout)
+/*
+ * A corpus of files (c->files) gets its text here too: token ids in order
+ * of first appearance, made by both halves at once and merged, and c->k.
+ */
+static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout)
 {
 	size_t np = (size_t)1 << CAND_PBITS, m = 0, half = 0, alloc = 0;
 	size_t *end = xmalloc(np * sizeof(*end));
 	struct cand_half j[2];
 	struct range *out = NULL;
+	int32_t *remap = NULL;
 	uint8_t *dup;
 
 	/* two halves of the files, by token count */
 	while (half < c->nfiles && 2 * (size_t)c->start[half] < (size_t)c->n)
 		half++;
 	for (int t = 0; t < 2; t++) {
-		j[t] = (struct cand_half){c, w, 0, t ? half : 0, t ? c->nfiles : half, 0, 0,
+		j[t] = (struct cand_half){c, w, 0, {0}, NULL, t ? half : 0, t ? c->nfiles : half, 0, 0,
 					  NULL, NULL, NULL, end, NULL};
 		j[t].next = xcalloc(np, sizeof(*j[t].next));
 	}
+	if (c->files) {
+		c->text = big_alloc((size_t)c->n * sizeof(*c->text));
+		c->text[c->n - 1] = 0;
+	}
 	j[0].h = j[1].h = big_alloc((size_t)c->n * sizeof(*j[0].h));
 	run_halves(cand_step, &j[0], &j[1]);
+	if (c->files) {
+		remap = xmalloc((j[1].map.n ? j[1].map.n : 1) * sizeof(*remap));
+		c->k = merge_ids(c, &j[0].map, &j[1].map, remap);
+		j[1].remap = remap;
+		for (int t = 0; t < 2; t++) {
+			free(j[t].map.keys);
+			free(j[t].map.ids);
+		}
+	}
 	/* the slots of each half in each partition, and the partitions' ends */
 	for (size_t i = 0; i < np; i++) {
 		size_t a = j[0].next[i], b = j[1].next[i];
@@ -1359,6 +1430,7 @@ static struct range *candidate_ranges(const struct corpus *c, int32_t w, size_t 
 	j[0].step = j[1].step = 1;
 	run_halves(cand_step, &j[0], &j[1]);
 	free(j[0].h);
+	free(remap);
 	/* two halves of the partitions, by window count */
 	dup = j[0].dup = j[1].dup = xcalloc((size_t)c->n + 8, 1);
 	for (half = 0; half < np && 2 * end[half] < m; half++)
@@ -1506,7 +1578,7 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 	int32_t base = 0;
 	uint64_t *seen;
 
-	corpus_build(&c, files, nfiles);
+	corpus_layout(&c, files, nfiles);
 	b->r->stats.tokens = (size_t)c.n - nfiles - 1;
 	seen = xcalloc((size_t)c.n / 64 + 1, sizeof(*seen));
 	cand = candidate_ranges(&c, w, &ncand);
