@@ -1248,10 +1248,10 @@ static void radix_sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
  * Two halves of a job on two threads: fn(arg0) here, fn(arg1) on a new
  * thread (or here too, after, when none can be made).
  */
-static void run_halves(void *(*fn)(void *), void *arg0, void *arg1)
+static void run_halves(void *(*fn)(void *), void *arg0, void *arg1, int threads)
 {
 	pthread_t th;
-	int threaded = pthread_create(&th, NULL, fn, arg1) == 0;
+	int threaded = threads > 1 && pthread_create(&th, NULL, fn, arg1) == 0;
 	fn(arg0);
 	if (threaded)
 		pthread_join(th, NULL);
@@ -1385,8 +1385,9 @@ static void *cand_step(void *arg)
 /*
  * A corpus of files (c->files) gets its text here too: token ids in order
  * of first appearance, made by both halves at once and merged, and c->k.
+ * On threads threads (1 or 2).
  */
-static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout)
+static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout, int threads)
 {
 	size_t np = (size_t)1 << CAND_PBITS, m = 0, half = 0, alloc = 0;
 	size_t *end = xmalloc(np * sizeof(*end));
@@ -1408,7 +1409,7 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout)
 		c->text[c->n - 1] = 0;
 	}
 	j[0].h = j[1].h = big_alloc((size_t)c->n * sizeof(*j[0].h));
-	run_halves(cand_step, &j[0], &j[1]);
+	run_halves(cand_step, &j[0], &j[1], threads);
 	if (c->files) {
 		remap = xmalloc((j[1].map.n ? j[1].map.n : 1) * sizeof(*remap));
 		c->k = merge_ids(c, &j[0].map, &j[1].map, remap);
@@ -1428,7 +1429,7 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout)
 	}
 	j[0].pairs = j[1].pairs = big_alloc((m ? m : 1) * sizeof(*j[0].pairs));
 	j[0].step = j[1].step = 1;
-	run_halves(cand_step, &j[0], &j[1]);
+	run_halves(cand_step, &j[0], &j[1], threads);
 	free(j[0].h);
 	free(remap);
 	/* two halves of the partitions, by window count */
@@ -1438,7 +1439,7 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout)
 	j[0].p1 = j[1].p0 = half;
 	j[1].p1 = np;
 	j[0].step = j[1].step = 2;
-	run_halves(cand_step, &j[0], &j[1]);
+	run_halves(cand_step, &j[0], &j[1], threads);
 	free(j[0].pairs);
 	free(j[0].next);
 	free(j[1].next);
@@ -1515,7 +1516,7 @@ static void exact_pass(struct builder *b, const struct corpus *layout, struct ra
 	ex.text = text;
 	ex.n = (int32_t)total;
 	ex.nfiles = m;
-	cand = candidate_ranges(&ex, w, &ncand);
+	cand = candidate_ranges(&ex, w, &ncand, 1); /* the families have the other thread */
 	for (size_t i = 0; i < ncand; i++)
 		ctotal += (size_t)(cand[i].to - cand[i].from) + 1;
 	ctext = xmalloc(ctotal * sizeof(*ctext));
@@ -1581,7 +1582,7 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 	corpus_layout(&c, files, nfiles);
 	b->r->stats.tokens = (size_t)c.n - nfiles - 1;
 	seen = xcalloc((size_t)c.n / 64 + 1, sizeof(*seen));
-	cand = candidate_ranges(&c, w, &ncand);
+	cand = candidate_ranges(&c, w, &ncand, 2);
 	if (job)
 		job->started = pthread_create(&job->th, NULL, family_thread, job) == 0;
 
@@ -1631,7 +1632,12 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 #define FAMILY_MIN_TOKENS 12  /* smaller bodies are trivial getters and one-liners */
 #define FAMILY_SHINGLE 4      /* tokens per shingle */
 #define FAMILY_MAX_VARYING 8  /* parameters listed per family */
-#define FAMILY_MAX_ALIGN 2000000 /* cells of one alignment table (4 bytes each) */
+/*
+ * Cells of one alignment table, 2 bytes each: a score is at most twice the
+ * shorter side, under 2 * sqrt(FAMILY_MAX_ALIGN), so 16 bits hold it.
+ */
+#define FAMILY_MAX_ALIGN 2000000
+_Static_assert(FAMILY_MAX_ALIGN < 32767LL * 32767LL, "alignment scores must fit in 16 bits");
 #define FAMILY_ALIGN_BUDGET 64000000 /* cells of all the alignments of one family */
 #define FAMILY_MAX_VARYING_MEMBERS 256 /* larger families get no varying tokens */
 /*
@@ -2246,7 +2252,7 @@ struct text_req {
 struct family_work {
 	struct text_req *v; /* varying texts to read */
 	size_t n, alloc;
-	uint32_t *dp;       /* the alignment table */
+	uint16_t *dp;       /* the alignment table */
 	size_t alloc_dp;
 };
 
@@ -2285,7 +2291,7 @@ static void fill_texts(struct arena *a, struct family_work *fw, struct file_fact
 static int align(const struct fact_token *x, uint32_t nx, const struct fact_token *y, uint32_t ny,
 		 int32_t *map, struct family_work *fw)
 {
-	uint32_t *dp;
+	uint16_t *dp;
 	size_t w = (size_t)ny + 1;
 	if ((size_t)(nx + 1) * w > FAMILY_MAX_ALIGN)
 		return -1;
@@ -2303,7 +2309,7 @@ static int align(const struct fact_token *x, uint32_t nx, const struct fact_toke
 				uint32_t m = dp[(i + 1) * w + j + 1] + (x[i].exact == y[j].exact ? 2 : 1);
 				best = m > best ? m : best;
 			}
-			dp[i * w + j] = best;
+			dp[i * w + j] = (uint16_t)best;
 		}
 	for (uint32_t i = 0; i < nx; i++)
 		map[i] = -1;
