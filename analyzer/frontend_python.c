@@ -921,6 +921,22 @@ static int last_is(const char *dotted, const char *name)
 	return !strcmp(dot ? dot + 1 : dotted, name);
 }
 
+/* "qual.name" (or "name" when qual is NULL) in ff's arena: one per def and class, no printf. */
+static const char *qualified(struct file_facts *ff, const char *qual, const char *name, size_t n)
+{
+	size_t q;
+	char *r;
+	if (!qual)
+		return facts_strn(ff, name, n);
+	q = strlen(qual);
+	r = arena_alloc(ff->arena, q + 1 + n + 1);
+	memcpy(r, qual, q);
+	r[q] = '.';
+	memcpy(r + q + 1, name, n);
+	r[q + 1 + n] = '\0';
+	return r;
+}
+
 static void parse_class(struct ctx *c, const struct pytok *const *t, size_t n, size_t colon,
 			struct block *nb)
 {
@@ -974,9 +990,7 @@ static void parse_class(struct ctx *c, const struct pytok *const *t, size_t n, s
 		}
 	}
 	k = facts_add_class(ff);
-	k->name = b->qual ? arena_strfmt(ff->arena, "%s.%.*s", b->qual, (int)t[1]->len,
-					 c->src + t[1]->off)
-			  : facts_strn(ff, c->src + t[1]->off, t[1]->len);
+	k->name = qualified(ff, b->qual, c->src + t[1]->off, t[1]->len);
 	k->line = (int)t[0]->line;
 	k->col = (int)t[0]->col;
 	k->end_line = (int)t[n - 1]->end_line;
@@ -1064,9 +1078,7 @@ static void parse_def(struct ctx *c, const struct pytok *const *t, size_t n, siz
 		}
 	}
 	f = facts_add_func(ff);
-	f->name = b->qual ? arena_strfmt(ff->arena, "%s.%.*s", b->qual, (int)t[kw + 1]->len,
-					 c->src + t[kw + 1]->off)
-			  : facts_strn(ff, c->src + t[kw + 1]->off, t[kw + 1]->len);
+	f->name = qualified(ff, b->qual, c->src + t[kw + 1]->off, t[kw + 1]->len);
 	f->cls = method ? ff->classes[b->direct_cls].name : NULL;
 	f->line = (int)t[0]->line;
 	f->col = (int)t[0]->col;

@@ -278,14 +278,26 @@ static size_t scan_fexpr(struct tz *t, size_t p, char q, int triple, int *ok)
  * closing quote; *ok = 0 when it is unterminated (the offset is then the
  * end of the line, or of the file for a triple-quoted string).
  */
+/* Bytes a string's scan must stop at: 1 ', 2 ", 4 backslash and line breaks, 8 { (f-strings). */
+static const unsigned char str_stop[256] = {
+	['\''] = 1, ['"'] = 2, ['\\'] = 4, ['\n'] = 4, ['\r'] = 4, ['{'] = 8,
+};
+
 static size_t scan_string(struct tz *t, size_t p, int fstr, int *ok)
 {
 	char q = t->src[p];
 	int triple = p + 2 < t->len && t->src[p + 1] == q && t->src[p + 2] == q;
+	unsigned char stop = (unsigned char)((q == '\'' ? 1 : 2) | 4 | (fstr ? 8 : 0));
 	*ok = 1;
 	p += triple ? 3 : 1;
 	while (p < t->len) {
-		char c = t->src[p];
+		char c;
+		/* the plain text between the bytes that matter, in a tight loop (docstrings are long) */
+		while (p < t->len && !(str_stop[(unsigned char)t->src[p]] & stop))
+			p++;
+		if (p >= t->len)
+			break;
+		c = t->src[p];
 		if (c == '\\') {
 			/* a backslash never escapes a brace of an f-string (raw or not) */
 			if (p + 1 >= t->len || (fstr && (t->src[p + 1] == '{' || t->src[p + 1] == '}')))
