@@ -1309,7 +1309,7 @@ struct cand_half {
 	const int32_t *remap; /* step 1: the half's ids -> the corpus's, or NULL */
 	size_t f0, f1, p0, p1;
 	uint32_t *h;       /* window hash by global position */
-	size_t *next;      /* np + 1: count per partition (step 0), then next slot (step 1) */
+	size_t *next;      /* np: count per partition (step 0), then next slot (step 1) */
 	struct hpos *pairs;
 	const size_t *end; /* np: end of each partition in pairs */
 	uint8_t *dup;      /* 1 per global position whose window hash repeats */
