@@ -471,6 +471,23 @@ static void emit(struct lexer *lx, size_t start, size_t end, enum tokclass k, in
 }
 
 /* Look for unfinished-work markers (verify.h) and `unravel: allow-duplicate` in a comment s[0..n) starting on line. */
+/*
+ * "unravel:", blanks, "allow-duplicate" and no word character after it: the
+ * Python frontend's unravel:\s*allow-duplicate\b, so that one marker works
+ * in both languages.
+ */
+static int allow_marker(const char *s, size_t n)
+{
+	size_t i = 8;
+	if (n < 8 || strncmp(s, "unravel:", 8))
+		return 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' ||
+			 s[i] == '\v'))
+		i++;
+	return n - i >= 15 && !strncmp(s + i, "allow-duplicate", 15) &&
+	       (i + 15 == n || !is_ident_char((unsigned char)s[i + 15]));
+}
+
 static void scan_comment(struct lexer *lx, const char *s, size_t n, int line, int col)
 {
 	/*
@@ -493,7 +510,7 @@ static void scan_comment(struct lexer *lx, const char *s, size_t n, int line, in
 			c++;
 			continue;
 		}
-		if (s[i] == 'u' && n - i >= 24 && !strncmp(s + i, "unravel: allow-duplicate", 24)) {
+		if (s[i] == 'u' && allow_marker(s + i, n - i)) {
 			hit = NOTE_ALLOW_DUPLICATE;
 		} else {
 			for (size_t m = 0; m < 3; m++) {

@@ -8,3 +8,5 @@ x = 1  # unravel: allow-duplicate
 def f():
     # todo lower case is not a marker
     pass
+y = 2  # unravel:allow-duplicate (no blank after the colon)
+z = 3  # unravel: allow-duplicates is not the marker
