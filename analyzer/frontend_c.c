@@ -470,7 +470,6 @@ static void emit(struct lexer *lx, size_t start, size_t end, enum tokclass k, in
 	sd->offs[sd->noffs++] = (uint32_t)start;
 }
 
-/* Look for unfinished-work markers (verify.h) and `unravel: allow-duplicate` in a comment s[0..n) starting on line. */
 /*
  * "unravel:", blanks, "allow-duplicate" and no word character after it: the
  * Python frontend's unravel:\s*allow-duplicate\b, so that one marker works
@@ -488,6 +487,7 @@ static int allow_marker(const char *s, size_t n)
 	       (i + 15 == n || !is_ident_char((unsigned char)s[i + 15]));
 }
 
+/* Look for unfinished-work markers (verify.h) and `unravel: allow-duplicate` in a comment s[0..n) starting on line. */
 static void scan_comment(struct lexer *lx, const char *s, size_t n, int line, int col)
 {
 	/*

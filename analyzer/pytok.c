@@ -273,16 +273,16 @@ static size_t scan_fexpr(struct tz *t, size_t p, char q, int triple, int *ok)
 	return p;
 }
 
-/*
- * A string whose opening quote is at p. Returns the offset after the
- * closing quote; *ok = 0 when it is unterminated (the offset is then the
- * end of the line, or of the file for a triple-quoted string).
- */
 /* Bytes a string's scan must stop at: 1 ', 2 ", 4 backslash and line breaks, 8 { (f-strings). */
 static const unsigned char str_stop[256] = {
 	['\''] = 1, ['"'] = 2, ['\\'] = 4, ['\n'] = 4, ['\r'] = 4, ['{'] = 8,
 };
 
+/*
+ * A string whose opening quote is at p. Returns the offset after the
+ * closing quote; *ok = 0 when it is unterminated (the offset is then the
+ * end of the line, or of the file for a triple-quoted string).
+ */
 static size_t scan_string(struct tz *t, size_t p, int fstr, int *ok)
 {
 	char q = t->src[p];
@@ -460,8 +460,11 @@ int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *p
 	if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3))
 		t->pos = t->line_start = 3;
 	t->last_end = t->pos;
-	/* Python averages 6-8 bytes a token: one allocation for most files, not a dozen copies */
-	ALLOC_GROW(out->v, out->n + len / 4 + 16, out->alloc);
+	/*
+	 * Python averages 6-8 bytes a token: one allocation for most files, not
+	 * a dozen copies (at most 1M tokens ahead: a huge file grows as before).
+	 */
+	ALLOC_GROW(out->v, out->n + (len / 4 < (1u << 20) ? len / 4 : (1u << 20)) + 16, out->alloc);
 
 	for (;;) {
 		size_t p;
