@@ -778,11 +778,21 @@ static int cmp_range(const void *a, const void *b)
  */
 struct covlen {
 	int32_t *len;      /* n, by suffix-array index */
-	int32_t *next;     /* n + 1: the first suffix at or after i not known to be covered enough */
+	uint32_t *next;    /* n + 1: the first suffix at or after i not known to be covered enough */
 	const int32_t *rank;
 	uint64_t updates;  /* work done, to give up on pathological input */
 	int on;
 };
+
+/* The root of x in a union-find forest (path halving): covlen's next[], the families' links. */
+static uint32_t uf_find(uint32_t *parent, uint32_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
 
 static void covlen_set_run(struct covlen *cl, int32_t from, int32_t to)
 {
@@ -827,7 +837,7 @@ static void covlen_init(struct covlen *cl, const uint64_t *bits, const int32_t *
 	cl->len = xcalloc((size_t)n + 1, sizeof(*cl->len));
 	cl->next = xmalloc(((size_t)n + 1) * sizeof(*cl->next));
 	for (int32_t i = 0; i <= n; i++)
-		cl->next[i] = i;
+		cl->next[i] = (uint32_t)i;
 	cl->updates = 0;
 	cl->on = 1;
 	for (int32_t p = 0; p < n;) {
@@ -872,20 +882,11 @@ static void covlen_update(struct covlen *cl, const uint64_t *bits, int32_t n, in
 		cl->on = 0;
 }
 
-/* The first suffix at or after i not yet known to be covered enough (path halving). */
-static int32_t covlen_next(int32_t *next, int32_t i)
-{
-	while (next[i] != i) {
-		next[i] = next[next[i]];
-		i = next[i];
-	}
-	return i;
-}
-
 /* Whether every suffix in [lb, rb] has at least len covered tokens (len: the longest so far). */
 static int covlen_all(struct covlen *cl, int32_t lb, int32_t rb, int32_t len)
 {
-	for (int32_t i = covlen_next(cl->next, lb); i <= rb; i = covlen_next(cl->next, i + 1)) {
+	for (uint32_t i = uf_find(cl->next, (uint32_t)lb); i <= (uint32_t)rb;
+	     i = uf_find(cl->next, i + 1)) {
 		if (cl->len[i] < len)
 			return 0;
 		cl->next[i] = i + 1; /* covered enough for every later, shorter interval */
@@ -1469,6 +1470,34 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout,
 }
 
 /*
+ * The stretches r[0..nr) of src as one text for take_classes(): each value
+ * plus shift, TEXT_SEP after each stretch, a 0 at the end. *global gets
+ * each position's layout position (map[p], or p itself when map is NULL),
+ * -1 for the separators. Returns the length.
+ */
+static int32_t stretches_text(const struct range *r, size_t nr, const int32_t *src, int32_t shift,
+			      const int32_t *map, int32_t **text, int32_t **global)
+{
+	size_t total = 1;
+	int32_t *t, *g, pos = 0;
+	for (size_t i = 0; i < nr; i++)
+		total += (size_t)(r[i].to - r[i].from) + 1;
+	t = *text = big_alloc(total * sizeof(*t));
+	g = *global = big_alloc(total * sizeof(*g));
+	for (size_t i = 0; i < nr; i++) {
+		for (int32_t p = r[i].from; p < r[i].to; p++) {
+			g[pos] = map ? map[p] : p;
+			t[pos++] = src[p] + shift;
+		}
+		g[pos] = -1;
+		t[pos++] = TEXT_SEP;
+	}
+	g[pos] = -1;
+	t[pos] = 0;
+	return (int32_t)total;
+}
+
+/*
  * Type-1 clones inside the tables the normalized pass set aside: the exact
  * tokens of those ranges (merged), a separator after each range. As on
  * the normalized pass, the suffix array is built over the stretches whose
@@ -1481,8 +1510,8 @@ static void exact_pass(struct builder *b, const struct corpus *layout, struct ra
 	struct idmap map = {0};
 	struct corpus ex = {0};
 	struct range *cand;
-	size_t total = 1, m = 0, ncand = 0, ctotal = 1;
-	int32_t *text, *global, *ctext, *cglobal, pos = 0;
+	size_t total = 1, m = 0, ncand = 0;
+	int32_t *text, *global, *ctext, *cglobal, ctotal, pos = 0;
 	int32_t w = opt->min_tokens > 0 ? opt->min_tokens : 1;
 
 	qsort(r, nr, sizeof(*r), cmp_range);
@@ -1517,26 +1546,12 @@ static void exact_pass(struct builder *b, const struct corpus *layout, struct ra
 	ex.n = (int32_t)total;
 	ex.nfiles = m;
 	cand = candidate_ranges(&ex, w, &ncand, 1); /* the families have the other thread */
-	for (size_t i = 0; i < ncand; i++)
-		ctotal += (size_t)(cand[i].to - cand[i].from) + 1;
-	ctext = xmalloc(ctotal * sizeof(*ctext));
-	cglobal = xmalloc(ctotal * sizeof(*cglobal));
-	pos = 0;
-	for (size_t i = 0; i < ncand; i++) {
-		for (int32_t p = cand[i].from; p < cand[i].to; p++) {
-			cglobal[pos] = global[p];
-			ctext[pos++] = text[p];
-		}
-		cglobal[pos] = -1;
-		ctext[pos++] = TEXT_SEP;
-	}
-	cglobal[pos] = -1;
-	ctext[pos] = 0;
+	ctotal = stretches_text(cand, ncand, text, 0, global, &ctext, &cglobal);
 	free(text);
 	free(global);
 	free(cand);
 	free(ex.start);
-	take_classes(b, layout, ctext, (int32_t)ctotal, TEXT_SEP + 1 + (int32_t)map.n, cglobal, seen,
+	take_classes(b, layout, ctext, ctotal, TEXT_SEP + 1 + (int32_t)map.n, cglobal, seen,
 		     NULL, NULL, opt);
 	free(map.keys);
 	free(map.ids);
@@ -1574,9 +1589,9 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 {
 	struct corpus c;
 	struct range *tables = NULL, *cand;
-	size_t ntables = 0, ncand = 0, total = 1;
-	int32_t w = opt->min_tokens > 0 ? opt->min_tokens : 1, *text, *global, pos = 0;
-	int32_t base = 0;
+	size_t ntables = 0, ncand = 0;
+	int32_t w = opt->min_tokens > 0 ? opt->min_tokens : 1, *text, *global, total;
+	int32_t base = TEXT_SEP + 1 - ((int32_t)nfiles + 1); /* corpus ids start at nfiles + 1 */
 	uint64_t *seen;
 
 	corpus_layout(&c, files, nfiles);
@@ -1586,28 +1601,14 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 	if (job)
 		job->started = pthread_create(&job->th, NULL, family_thread, job) == 0;
 
-	/* The candidate ranges as one text: tokens keep their ids (shifted), a separator after each. */
-	for (size_t i = 0; i < ncand; i++)
-		total += (size_t)(cand[i].to - cand[i].from) + 1;
-	text = big_alloc(total * sizeof(*text));
-	global = big_alloc(total * sizeof(*global));
-	base = TEXT_SEP + 1 - ((int32_t)nfiles + 1); /* token id shift: corpus ids start at nfiles + 1 */
-	for (size_t i = 0; i < ncand; i++) {
-		for (int32_t g = cand[i].from; g < cand[i].to; g++) {
-			global[pos] = g;
-			text[pos++] = c.text[g] + base;
-		}
-		global[pos] = -1;
-		text[pos++] = TEXT_SEP;
-	}
-	global[pos] = -1;
-	text[pos] = 0;
+	/* The candidate ranges as one text, the token ids shifted to start at TEXT_SEP + 1. */
+	total = stretches_text(cand, ncand, c.text, base, NULL, &text, &global);
 	free(cand);
 	free(c.text);
 	c.text = NULL;
 	if (b->r->stats.index_bytes < (size_t)c.n * 16)
 		b->r->stats.index_bytes = (size_t)c.n * 16; /* the candidate search */
-	take_classes(b, &c, text, (int32_t)total, c.k + base, global, seen, &tables, &ntables, opt);
+	take_classes(b, &c, text, total, c.k + base, global, seen, &tables, &ntables, opt);
 	free(text);
 	free(global);
 	if (ntables) {
@@ -1979,15 +1980,6 @@ static const char *family_name(struct arena *a, const struct cand *cands, const 
 	sb_release(&wi);
 	sb_release(&out);
 	return r;
-}
-
-static size_t uf_find(size_t *parent, size_t x)
-{
-	while (parent[x] != x) {
-		parent[x] = parent[parent[x]];
-		x = parent[x];
-	}
-	return x;
 }
 
 /* --- suggested home ------------------------------------------------------ */
@@ -2530,7 +2522,8 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	struct cand *cands = NULL;
 	struct keyed *keyed = NULL;
 	size_t ncand = 0, alloc_cand = 0, nkeyed = 0, alloc_keyed = 0, ra, rb;
-	size_t *parent, *bucket = NULL, alloc_bucket = 0, alloc_bysize = 0;
+	uint32_t *parent;
+	size_t *bucket = NULL, alloc_bucket = 0, alloc_bysize = 0;
 	struct keyed *bysize = NULL;
 	int *minsim;
 	int t = opt->min_similarity;
@@ -2592,7 +2585,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	parent = xmalloc((ncand ? ncand : 1) * sizeof(*parent));
 	minsim = xmalloc((ncand ? ncand : 1) * sizeof(*minsim));
 	for (size_t i = 0; i < ncand; i++) {
-		parent[i] = i;
+		parent[i] = (uint32_t)i;
 		minsim[i] = 100;
 	}
 	/*
@@ -2621,8 +2614,8 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 					break;
 				if (cx->file == cy->file && !strcmp(cx->fn->name, cy->fn->name))
 					continue; /* one function defined twice (platform alternatives) */
-				ra = uf_find(parent, bucket[x]);
-				rb = uf_find(parent, bucket[y]);
+				ra = uf_find(parent, (uint32_t)bucket[x]);
+				rb = uf_find(parent, (uint32_t)bucket[y]);
 				if (ra == rb)
 					continue; /* already one family: no need to measure */
 				sim = jaccard(cx->shingles, cx->nshingles, cy->shingles, cy->nshingles, t);
@@ -2640,7 +2633,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 					ra = rb;
 					rb = tmp;
 				}
-				parent[rb] = ra;
+				parent[rb] = (uint32_t)ra;
 				minsim[ra] = sim < minsim[ra] ? sim : minsim[ra];
 				minsim[ra] = minsim[rb] < minsim[ra] ? minsim[rb] : minsim[ra];
 			}
@@ -2656,7 +2649,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 		struct keyed *byroot = xmalloc((ncand ? ncand : 1) * sizeof(*byroot));
 		uint32_t *idx = xmalloc((ncand ? ncand : 1) * sizeof(*idx));
 		for (size_t i = 0; i < ncand; i++)
-			byroot[i] = (struct keyed){uf_find(parent, i), (uint32_t)i};
+			byroot[i] = (struct keyed){uf_find(parent, (uint32_t)i), (uint32_t)i};
 		if (ncand)
 			qsort(byroot, ncand, sizeof(*byroot), cmp_keyed);
 		for (size_t i = 0; i < ncand;) {
