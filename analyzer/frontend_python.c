@@ -1254,6 +1254,8 @@ static void scan_comment(struct ctx *c, const struct pytok *t)
 	size_t n = t->len;
 	const char *text = NULL;
 	size_t a = 1;
+	if (!t->marker)
+		return; /* the tokenizer saw none of the patterns' words */
 	if (re_match(RE_NOTE, s, n, 0, c->md, 0) <= 0 && re_match(RE_ALLOW, s, n, 0, c->md, 0) <= 0)
 		return;
 	while (a < n && (s[a] == ' ' || s[a] == '\t' || s[a] == '#'))

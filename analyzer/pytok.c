@@ -26,6 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_INDENT 512
 #define MAX_BRACKETS 512
@@ -85,6 +89,82 @@ static void grow(struct pytok_list *o)
 }
 
 /* Inlined: it runs for every token, and the array rarely grows (sized from the length). */
+/*
+ * Whether s[0..n) holds, at k, a word of the frontend's comment patterns
+ * found by its anchor: the O of TODO, an X of FIXME or XXX, the l: of
+ * unravel:, the pl of placeholder (any case).
+ */
+static int marker_at(const char *s, size_t n, size_t k)
+{
+	switch (s[k]) {
+	case 'O':
+		return k >= 1 && k + 3 <= n && !memcmp(s + k - 1, "TODO", 4);
+	case 'X':
+		return (k >= 2 && k + 3 <= n && !memcmp(s + k - 2, "FIXME", 5)) ||
+		       (k + 3 <= n && !memcmp(s + k, "XXX", 3));
+	case 'l':
+		if (k >= 6 && k + 2 <= n && !memcmp(s + k - 6, "unravel:", 8))
+			return 1;
+		break;
+	default:
+		break;
+	}
+	return k + 11 <= n && !strncasecmp(s + k, "placeholder", 11);
+}
+
+/*
+ * Whether a comment holds a word of the frontend's comment patterns (TODO,
+ * FIXME, XXX, placeholder in any case, unravel:): checked here, while the
+ * bytes are in cache, 16 at a time, by their rarer bytes; most comments
+ * hold none, and the frontend matches its patterns only against those that
+ * do.
+ */
+#ifdef __SSE2__
+/* The anchors in 16 bytes at v (next: the 16 at v + 1), a bit each. */
+static inline unsigned marker_anchors(__m128i v, __m128i next)
+{
+	const __m128i o = _mm_set1_epi8('O'), x = _mm_set1_epi8('X'), l = _mm_set1_epi8('l'),
+		      colon = _mm_set1_epi8(':'), p = _mm_set1_epi8('p'), fold = _mm_set1_epi8(0x20);
+	__m128i fv = _mm_or_si128(v, fold), fnext = _mm_or_si128(next, fold);
+	__m128i hit = _mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(v, o), _mm_cmpeq_epi8(v, x)),
+		_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v, l), _mm_cmpeq_epi8(next, colon)),
+			     _mm_and_si128(_mm_cmpeq_epi8(fv, p), _mm_cmpeq_epi8(fnext, l))));
+	return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+static __attribute__((noinline)) int has_marker_word(const char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	char tail[40];
+	unsigned m;
+	for (; i + 17 <= n; i += 16) {
+		m = marker_anchors(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+				   _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)));
+		for (; m; m &= m - 1)
+			if (marker_at(s, n, i + (size_t)__builtin_ctz(m)))
+				return 1;
+	}
+	/* the last 16 bytes or fewer, copied out: no read past the comment */
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, s + i, n - i);
+	m = marker_anchors(_mm_loadu_si128((const __m128i *)(const void *)tail),
+			   _mm_loadu_si128((const __m128i *)(const void *)(tail + 1)));
+	for (; m; m &= m - 1)
+		if (i + (size_t)__builtin_ctz(m) < n && marker_at(s, n, i + (size_t)__builtin_ctz(m)))
+			return 1;
+	return 0;
+#else
+	for (; i < n; i++)
+		if ((s[i] == 'O' || s[i] == 'X' || s[i] == 'l' || (s[i] | 0x20) == 'p') &&
+		    marker_at(s, n, i))
+			return 1;
+	return 0;
+#endif
+}
+
 static inline __attribute__((always_inline)) void emit(struct tz *t, int kind, size_t off,
 							size_t len, uint32_t line, uint32_t col)
 {
@@ -99,6 +179,7 @@ static inline __attribute__((always_inline)) void emit(struct tz *t, int kind, s
 	k->col = col;
 	k->end_line = t->line;
 	k->kind = (uint8_t)kind;
+	k->marker = 0;
 	k->gap = off > t->last_end || (o->n == 1);
 	if (len)
 		t->last_end = off + len;
@@ -513,6 +594,7 @@ int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *p
 			if (cr)
 				e = (size_t)(cr - src);
 			emit(t, PT_COMMENT, p, e - p, line, col);
+			t->out->v[t->out->n - 1].marker = has_marker_word(src + p, e - p);
 			t->pos = e;
 			continue;
 		}

@@ -390,7 +390,7 @@ static struct file_facts *parse_one(struct scan *s, const struct found *f, size_
 	ff = cache_lookup(s, disp, &st);
 	if (ff)
 		goto out;
-	if (read_file(f->path, opt->max_file_size, &buf, &len) < 0) {
+	if (read_file_sized(f->path, opt->max_file_size, (size_t)st.st_size, &buf, &len) < 0) {
 		if (errno == EFBIG)
 			diag_warn(disp, 0, 0, "file larger than --max-file-size (%zu bytes); skipped",
 				  opt->max_file_size);

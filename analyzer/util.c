@@ -249,35 +249,23 @@ void sb_release(struct strbuf *sb)
 	sb->len = sb->alloc = 0;
 }
 
-int read_file(const char *path, size_t max_size, char **out, size_t *len)
+/* The bytes of fd (size: what fstat or stat said, -1 if nothing) into *out, *len; closes fd. */
+static int read_fd(int fd, size_t max_size, long long size, char **out, size_t *len)
 {
-	struct stat st;
 	char *buf;
-	size_t got = 0, cap;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0)
-		goto fail;
-	if (S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
-		goto fail;
-	}
-	if (max_size && (size_t)st.st_size > max_size) {
-		errno = EFBIG;
-		goto fail;
-	}
 	/* the size, the end-of-file read (one spare byte: no regrowth) and the NUL */
-	cap = (size_t)st.st_size + 2;
+	size_t got = 0, cap = (size_t)(size > 0 ? size : 0) + 2;
+
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
+		size_t want;
 		if (got + 1 >= cap) {
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
+		want = cap - got - 1;
 		{
-			size_t want = cap - got - 1;
 			long nth = atomic_fetch_add(&read_count, 1) + 1;
 			if (short_read && want > (size_t)(1 + nth % 7))
 				want = (size_t)(1 + nth % 7);
@@ -302,6 +290,8 @@ int read_file(const char *path, size_t max_size, char **out, size_t *len)
 			errno = EFBIG;
 			goto fail;
 		}
+		if ((size_t)r < want && size >= 0 && got == (size_t)size)
+			break; /* the size stat gave, and a short read: the end */
 	}
 	close(fd);
 	buf[got] = '\0';
@@ -314,6 +304,44 @@ fail: {
 	errno = e;
 	return -1;
 }
+}
+
+int read_file(const char *path, size_t max_size, char **out, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	if (max_size && (size_t)st.st_size > max_size) {
+		errno = EFBIG;
+		goto fail;
+	}
+	return read_fd(fd, max_size, S_ISREG(st.st_mode) ? (long long)st.st_size : -1, out, len);
+fail: {
+	int e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+}
+
+int read_file_sized(const char *path, size_t max_size, size_t size, char **out, size_t *len)
+{
+	int fd;
+	if (max_size && size > max_size) {
+		errno = EFBIG;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	return read_fd(fd, max_size, (long long)size, out, len);
 }
 
 const struct source_lines *source_lines_get(struct source_lines *src, const char *path)

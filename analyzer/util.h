@@ -76,6 +76,13 @@ void sb_release(struct strbuf *sb);
 int read_file(const char *path, size_t max_size, char **out, size_t *len);
 
 /*
+ * read_file() of a file whose size a stat() just gave: no fstat(), and no
+ * second read(2) to see the end when the first returns that size and no
+ * more (a file that changed size since is still read whole).
+ */
+int read_file_sized(const char *path, size_t max_size, size_t size, char **out, size_t *len);
+
+/*
  * A file's bytes and the offsets of its line starts, read on first use
  * (the reports show source lines again; the facts keep only hashes). Zero
  * it to start; source_lines_get() reads path the first time and returns

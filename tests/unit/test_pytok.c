@@ -151,6 +151,55 @@ static void test_positions(void **state)
 	pytok_release(&l);
 }
 
+/* Whether the one comment of src is flagged as holding a marker word. */
+static int comment_marked(const char *src)
+{
+	struct pytok_list l = PYTOK_LIST_INIT;
+	int marked = -1;
+	pytok_run(&l, src, strlen(src), NULL);
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].kind == PT_COMMENT)
+			marked = l.v[i].marker;
+	pytok_release(&l);
+	return marked;
+}
+
+/*
+ * The marker flag (the words the frontend's comment patterns need) at every
+ * offset of comments of every length around the 16-byte blocks the check
+ * reads, and words cut by the comment's end or a letter short.
+ */
+static void test_comment_marker(void **state)
+{
+	static const char *const words[] = {"TODO", "FIXME", "XXX", "placeholder", "PlaceHolder",
+					    "unravel:", NULL};
+	static const char *const near[] = {"TOD", "FIXM", "XX", "placeholde", "unravel", "todo",
+					   "unravel :", NULL};
+	char src[128];
+	(void)state;
+	for (int w = 0; words[w]; w++)
+		for (int before = 0; before < 40; before++)
+			for (int after = 0; after < 20; after++) {
+				int n = snprintf(src, sizeof(src), "x = 1  #%*s%s%*s\n", before, "",
+						 words[w], after, "");
+				assert_true(n > 0 && (size_t)n < sizeof(src));
+				if (comment_marked(src) != 1) {
+					print_error("not flagged: %s", src);
+					fail();
+				}
+			}
+	for (int w = 0; near[w]; w++)
+		for (int before = 0; before < 40; before++) {
+			snprintf(src, sizeof(src), "#%*s%s\n", before, "", near[w]);
+			if (comment_marked(src) != 0) {
+				print_error("flagged: %s", src);
+				fail();
+			}
+		}
+	assert_int_equal(comment_marked("# a comment without any of the words, longer than 16\n"), 0);
+	assert_int_equal(comment_marked("#TODO"), 1); /* at the end of the file, no line break */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_and_bom),
 		cmocka_unit_test(test_brackets),
 		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_comment_marker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
