@@ -1228,22 +1228,29 @@ static void radix_sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 }
 
 /*
- * The token ranges where a clone can be: every window of w tokens whose
- * (32-bit, rolling) hash occurs at least twice, widened to its w tokens,
- * merged where they touch. Every occurrence of a repeat of w tokens or more
- * is inside one range, and so are its left and right neighbours when they
+ * The token ranges where a clone can be. A repeat of w tokens or more holds
+ * a repeated window of ws = w - s + 1 tokens that both copies sample alike:
+ * of every s consecutive windows, the one with the smallest hash (its
+ * minimizer; the leftmost on a tie) is sampled, a choice made by those s
+ * windows alone, so the copies of a repeat sample the same windows inside
+ * it, at most s - 1 tokens from each other and from its ends. The ranges
+ * are the sampled windows whose (32-bit, rolling) hash occurs twice,
+ * widened by s - 1 tokens to the left (w in all), clipped to their file,
+ * merged where they touch: every occurrence of a repeat of w tokens or
+ * more is inside one, and so are its left and right neighbours when they
  * match too, so the classes found in the ranges alone are the classes of
- * the whole corpus; hash collisions only add ranges. In real code a small
- * share of the tokens is duplicated, so the suffix array is built over that
- * share only.
+ * the whole corpus; hash collisions and repeats a little shorter than w
+ * only add ranges. In real code a small share of the tokens is
+ * duplicated, so the suffix array is built over that share only; and
+ * about 2 / (s + 1) of the windows are sampled.
  *
- * The hashes occurring twice are found by partitioning (hash, position)
- * pairs on the hash's top bits, then counting each partition in a small
- * table that stays in cache; a sort of all the hashes and a set lookup per
- * window cost twice as much (cache misses on 10 MB arrays). 8 bytes
- * per window at the peak (plus the corpus).
+ * The sampled hashes occurring twice are found by partitioning (hash,
+ * position) pairs on the hash's top bits, then counting each partition in
+ * a small table that stays in cache; a sort of all the hashes and a set
+ * lookup per window cost twice as much (cache misses on 10 MB arrays).
  */
 #define CAND_PBITS 12 /* 4096 partitions: a few hundred windows each on real code */
+#define CAND_SPAN 8   /* s: windows per sample (1 below 2 * CAND_SPAN tokens: all of them) */
 
 /*
  * Two halves of a job on two threads: fn(arg0) here, fn(arg1) on a new
@@ -1261,10 +1268,10 @@ static void run_halves(void *(*fn)(void *), void *arg0, void *arg1, int threads)
 }
 
 /*
- * The window hashes of file f (w tokens each) at h[start of f...]; returns
- * their count. A corpus of files hashes the tokens' norm values (equal
- * tokens, equal values: any such hash finds the repeats; collisions only
- * add ranges); the exact pass's text of ranges (no files) its ids.
+ * The hashes of file f's windows of w tokens, in h[0...]; returns their
+ * count. A corpus of files hashes the tokens' norm values (equal tokens,
+ * equal values: any such hash finds the repeats; collisions only add
+ * ranges); the exact pass's text of ranges (no files) its ids.
  */
 #define VAL(i) (norms ? (uint64_t)norms[(i) - from].norm : (uint64_t)c->text[i])
 static size_t window_hashes(const struct corpus *c, size_t f, int32_t w, uint32_t *h)
@@ -1277,7 +1284,6 @@ static size_t window_hashes(const struct corpus *c, size_t f, int32_t w, uint32_
 
 	if (to - from < w)
 		return 0;
-	h += from;
 	for (int32_t i = 1; i < w; i++)
 		top *= B;
 	for (int32_t p = from; p < from + w; p++)
@@ -1299,22 +1305,51 @@ struct hpos {
 };
 
 /*
- * One half of the candidate search: files [f0, f1) in the hashing and
+ * One half of the candidate search: files [f0, f1) in the sampling and
  * scattering steps, partitions [p0, p1) in the counting step.
  */
 struct cand_half {
 	struct corpus *c;
-	int32_t w;
-	int step;          /* 0: ids, hash and count; 1: scatter; 2: mark repeated windows */
+	int32_t ws, s;     /* sampled window length, windows per sample */
+	int step;          /* 0: ids, sample and count; 1: scatter; 2: mark repeated samples */
 	struct idmap map;  /* step 0, a corpus of files: the half's token ids (corpus_text()) */
 	const int32_t *remap; /* step 1: the half's ids -> the corpus's, or NULL */
 	size_t f0, f1, p0, p1;
-	uint32_t *h;       /* window hash by global position */
+	struct hpos *sel;  /* the half's sampled windows (hash, global position) */
+	size_t nsel, alloc_sel;
 	size_t *next;      /* np: count per partition (step 0), then next slot (step 1) */
 	struct hpos *pairs;
 	const size_t *end; /* np: end of each partition in pairs */
-	uint8_t *dup;      /* 1 per global position whose window hash repeats */
+	uint8_t *dup;      /* 1 per global position whose sampled window's hash repeats */
 };
+
+/* Step 0 for file f: its windows' minimizers, into j->sel (h: scratch for the hashes). */
+static void sample_windows(struct cand_half *j, size_t f, uint32_t *h)
+{
+	size_t k = window_hashes(j->c, f, j->ws, h), s = (size_t)j->s, m = 0, last = SIZE_MAX;
+	size_t shift = 32 - CAND_PBITS;
+	int32_t from = j->c->start[f];
+
+	if (k < s)
+		return; /* fewer than w tokens: no repeat of w */
+	ALLOC_GROW(j->sel, j->nsel + k - s + 1, j->alloc_sel);
+	for (size_t q = 0; q + s <= k; q++) {
+		/* m: the leftmost smallest of h[q .. q + s) */
+		if (q == 0 || m < q) {
+			m = q;
+			for (size_t i = q + 1; i < q + s; i++)
+				if (h[i] < h[m])
+					m = i;
+		} else if (h[q + s - 1] < h[m]) {
+			m = q + s - 1;
+		}
+		if (m != last) {
+			j->sel[j->nsel++] = (struct hpos){h[m], from + (int32_t)m};
+			j->next[h[m] >> shift]++;
+			last = m;
+		}
+	}
+}
 
 static void *cand_step(void *arg)
 {
@@ -1323,14 +1358,17 @@ static void *cand_step(void *arg)
 	size_t shift = 32 - CAND_PBITS;
 
 	if (j->step == 0) {
+		size_t most = 1;
+		uint32_t *h;
 		if (c->files)
 			corpus_text(c, j->f0, j->f1, &j->map);
-		for (size_t f = j->f0; f < j->f1; f++) {
-			size_t k = window_hashes(c, f, j->w, j->h);
-			const uint32_t *h = j->h + c->start[f];
-			for (size_t i = 0; i < k; i++)
-				j->next[h[i] >> shift]++;
-		}
+		for (size_t f = j->f0; f < j->f1; f++)
+			if ((size_t)(c->start[f + 1] - c->start[f]) > most)
+				most = (size_t)(c->start[f + 1] - c->start[f]);
+		h = xmalloc(most * sizeof(*h));
+		for (size_t f = j->f0; f < j->f1; f++)
+			sample_windows(j, f, h);
+		free(h);
 	} else if (j->step == 1) {
 		if (j->remap) {
 			int32_t base = (int32_t)c->nfiles + 1;
@@ -1338,11 +1376,10 @@ static void *cand_step(void *arg)
 				for (int32_t p = c->start[f]; p < c->start[f + 1] - 1; p++)
 					c->text[p] = j->remap[c->text[p] - base] + base;
 		}
-		for (size_t f = j->f0; f < j->f1; f++) {
-			int32_t from = c->start[f], to = c->start[f + 1] - 1 - j->w + 1;
-			for (int32_t p = from; p < to; p++)
-				j->pairs[j->next[j->h[p] >> shift]++] = (struct hpos){j->h[p], p};
-		}
+		for (size_t i = 0; i < j->nsel; i++)
+			j->pairs[j->next[j->sel[i].h >> shift]++] = j->sel[i];
+		free(j->sel);
+		j->sel = NULL;
 	} else {
 		size_t maxpart = 0, cap;
 		uint32_t *keys;
@@ -1390,8 +1427,9 @@ static void *cand_step(void *arg)
  */
 static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout, int threads)
 {
-	size_t np = (size_t)1 << CAND_PBITS, m = 0, half = 0, alloc = 0;
+	size_t np = (size_t)1 << CAND_PBITS, m = 0, half = 0, alloc = 0, f = 0;
 	size_t *end = xmalloc(np * sizeof(*end));
+	int32_t s = w >= 2 * CAND_SPAN ? CAND_SPAN : 1;
 	struct cand_half j[2];
 	struct range *out = NULL;
 	int32_t *remap = NULL;
@@ -1401,15 +1439,14 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout,
 	while (half < c->nfiles && 2 * (size_t)c->start[half] < (size_t)c->n)
 		half++;
 	for (int t = 0; t < 2; t++) {
-		j[t] = (struct cand_half){c, w, 0, {0}, NULL, t ? half : 0, t ? c->nfiles : half, 0, 0,
-					  NULL, NULL, NULL, end, NULL};
+		j[t] = (struct cand_half){c, w - s + 1, s, 0, {0}, NULL, t ? half : 0,
+					  t ? c->nfiles : half, 0, 0, NULL, 0, 0, NULL, NULL, end, NULL};
 		j[t].next = xcalloc(np, sizeof(*j[t].next));
 	}
 	if (c->files) {
 		c->text = big_alloc((size_t)c->n * sizeof(*c->text));
 		c->text[c->n - 1] = 0;
 	}
-	j[0].h = j[1].h = big_alloc((size_t)c->n * sizeof(*j[0].h));
 	run_halves(cand_step, &j[0], &j[1], threads);
 	if (c->files) {
 		remap = xmalloc((j[1].map.n ? j[1].map.n : 1) * sizeof(*remap));
@@ -1428,10 +1465,9 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout,
 		m += a + b;
 		end[i] = m;
 	}
-	j[0].pairs = j[1].pairs = big_alloc((m ? m : 1) * sizeof(*j[0].pairs));
+	j[0].pairs = j[1].pairs = xmalloc((m ? m : 1) * sizeof(*j[0].pairs));
 	j[0].step = j[1].step = 1;
 	run_halves(cand_step, &j[0], &j[1], threads);
-	free(j[0].h);
 	free(remap);
 	/* two halves of the partitions, by window count */
 	dup = j[0].dup = j[1].dup = xcalloc((size_t)c->n + 8, 1);
@@ -1445,9 +1481,10 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout,
 	free(j[0].next);
 	free(j[1].next);
 	free(end);
-	/* The marked windows, in order, widened and merged. */
+	/* The marked windows, in order, widened, clipped to their file and merged. */
 	for (int32_t p = 0; p < c->n; p++) {
 		uint64_t word;
+		int32_t from, to;
 		if (!(p & 7) && p + 8 <= c->n) {
 			memcpy(&word, dup + p, 8);
 			if (!word) {
@@ -1457,13 +1494,17 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout,
 		}
 		if (!dup[p])
 			continue;
-		if (*nout && p <= out[*nout - 1].to) {
-			if (p + w > out[*nout - 1].to)
-				out[*nout - 1].to = p + w;
+		while (c->start[f + 1] <= p)
+			f++;
+		from = p - (s - 1) > c->start[f] ? p - (s - 1) : c->start[f];
+		to = p + w < c->start[f + 1] - 1 ? p + w : c->start[f + 1] - 1;
+		if (*nout && from <= out[*nout - 1].to) {
+			if (to > out[*nout - 1].to)
+				out[*nout - 1].to = to;
 			continue;
 		}
 		ALLOC_GROW(out, *nout + 1, alloc);
-		out[(*nout)++] = (struct range){p, p + w};
+		out[(*nout)++] = (struct range){from, to};
 	}
 	free(dup);
 	return out;
