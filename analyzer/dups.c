@@ -2245,22 +2245,40 @@ static int lex_line(enum lang lang, const char *s, size_t n, size_t *starts, siz
 	return cnt;
 }
 
+/* A file's text (NUL-terminated), and the start of a line in it, moved forward only. */
+struct line_cursor {
+	const char *at, *end;
+	uint32_t line; /* the line at starts */
+};
+
+/* The start of line (1-based, not before the cursor's), or NULL past the end. */
+static const char *line_start(struct line_cursor *lc, uint32_t line)
+{
+	while (lc->line < line) {
+		const char *nl = memchr(lc->at, '\n', (size_t)(lc->end - lc->at));
+		if (!nl)
+			return NULL;
+		lc->at = nl + 1;
+		lc->line++;
+	}
+	return lc->line == line ? lc->at : NULL;
+}
+
 /* The source text of token ti of ff, in the arena; NULL when the line cannot be matched. */
-static const char *token_text(struct arena *a, const struct source_lines *src,
-			      const struct file_facts *ff, uint32_t ti)
+static const char *token_text(struct arena *a, struct line_cursor *lc, const struct file_facts *ff,
+			      uint32_t ti)
 {
 	uint32_t line = ff->tokens[ti].line, first = ti, last = ti;
 	size_t st[256], ln[256];
 	const char *text;
 	size_t len;
 	int cnt;
-	if (!src || !line || line > src->nlines)
+	if (!line || !(text = line_start(lc, line)))
 		return NULL;
 	while (first > 0 && ff->tokens[first - 1].line == line)
 		first--;
 	while (last + 1 < ff->ntokens && ff->tokens[last + 1].line == line)
 		last++;
-	text = src->buf + src->lines[line - 1];
 	len = strcspn(text, "\n");
 	cnt = lex_line(ff->lang, text, len, st, ln, 256);
 	if (cnt < 0 || cnt > 256 || (uint32_t)cnt != last - first + 1)
@@ -2271,9 +2289,9 @@ static const char *token_text(struct arena *a, const struct source_lines *src,
 }
 
 /*
- * The source text of the varying tokens is read file by file once every
- * family is made: a file is read once and released before the next one
- * (reading them as the families came kept every member's file in memory).
+ * The source text of the varying tokens is found file by file once every
+ * family is made, in the bytes the scan kept (or read again, a file at a
+ * time, when the facts came from the cache), from line to line in order.
  */
 struct text_req {
 	size_t file;
@@ -2302,13 +2320,17 @@ static void fill_texts(struct arena *a, struct family_work *fw, struct file_fact
 	if (fw->n)
 		qsort(fw->v, fw->n, sizeof(*fw->v), cmp_text_req);
 	for (size_t i = 0; i < fw->n;) {
-		struct source_lines src = {0};
 		const struct file_facts *ff = files[fw->v[i].file];
-		const struct source_lines *lines = source_lines_get(&src, ff->path);
-		size_t j = i;
-		for (; j < fw->n && fw->v[j].file == fw->v[i].file; j++)
-			*fw->v[j].slot = lines ? token_text(a, lines, ff, fw->v[j].ti) : NULL;
-		source_lines_release(&src);
+		char *read = NULL;
+		size_t len = ff->source_len, j = i;
+		struct line_cursor lc = {ff->source, NULL, 1};
+		/* the bytes the scan kept, or read again (facts from the cache) */
+		if (!lc.at && read_file(ff->path, 0, &read, &len) == 0)
+			lc.at = read;
+		lc.end = lc.at ? lc.at + len : NULL;
+		for (; j < fw->n && fw->v[j].file == fw->v[i].file; j++) /* in line order */
+			*fw->v[j].slot = lc.at ? token_text(a, &lc, ff, fw->v[j].ti) : NULL;
+		free(read);
 		i = j;
 	}
 	free(fw->v);

@@ -61,6 +61,7 @@ void facts_free(struct file_facts *ff)
 	free(ff->refs);
 	free(ff->notes);
 	free(ff->tokens);
+	free(ff->source);
 	arena_free(ff->arena);
 	free(ff);
 }

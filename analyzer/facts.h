@@ -144,6 +144,8 @@ struct file_facts {
 	struct fact_ref *refs; size_t nrefs, alloc_refs;
 	struct fact_note *notes; size_t nnotes, alloc_notes;
 	struct fact_token *tokens; size_t ntokens, alloc_tokens;
+	/* the bytes the scan read, when it was asked to keep them (never cached), else NULL */
+	char *source; size_t source_len;
 
 	struct arena *arena;
 };

@@ -419,6 +419,11 @@ static struct file_facts *parse_one(struct scan *s, const struct found *f, size_
 		ff = NULL;
 	} else if (ff) {
 		cache_store(s, ff);
+		if (opt->keep_source) {
+			ff->source = buf;
+			ff->source_len = len;
+			buf = NULL;
+		}
 	}
 	free(buf);
 out:

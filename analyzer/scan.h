@@ -42,6 +42,7 @@ struct scan_options {
 			  * and with no cache written, frontends need not make them */
 	int skip_refs;   /* the command needs only imports: with no cache written, frontends need
 			  * not record references (attribute chains, calls, registrations) */
+	int keep_source; /* the facts of the files read keep their bytes (file_facts.source) */
 	struct config *config;
 };
 

@@ -378,6 +378,7 @@ int cmd_dups(struct options *o)
 	t0 = now();
 	o->scan.c_lexical = 1; /* C: tokens and function spans from the lexer, no libclang */
 	o->scan.skip_refs = 1; /* no references needed (only made when no cache keeps them) */
+	o->scan.keep_source = 1; /* the families' varying tokens are shown as text */
 	if (run_scan(o, &s) < 0) {
 		config_list_free(allow);
 		free(allow_root);
