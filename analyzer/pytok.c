@@ -216,6 +216,35 @@ static inline int is_name_char(unsigned char c)
 	return name_class[c] != 0;
 }
 
+/*
+ * The end of the name that continues at src[e] (< len): 16 bytes at a time
+ * while 16 are left (names are most of the tokens; a byte a time was a
+ * sixth of the tokenizer).
+ */
+static inline size_t name_end(const char *src, size_t e, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i fold = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1),
+		      d1 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1),
+		      us = _mm_set1_epi8('_'), zero = _mm_setzero_si128();
+	for (; e + 16 <= len; e += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + e));
+		__m128i lower = _mm_or_si128(v, fold);
+		/* letters, digits, '_', and any non-ASCII byte (negative as signed) */
+		__m128i name = _mm_or_si128(
+			_mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(lower, a1), _mm_cmplt_epi8(lower, z1)),
+				     _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmplt_epi8(v, d9))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, us), _mm_cmplt_epi8(v, zero)));
+		unsigned stop = ~(unsigned)_mm_movemask_epi8(name) & 0xffffu;
+		if (stop)
+			return e + (size_t)__builtin_ctz(stop);
+	}
+#endif
+	while (e < len && is_name_char((unsigned char)src[e]))
+		e++;
+	return e;
+}
+
 static inline int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -494,6 +523,24 @@ static int starts_statement(const struct tz *t, size_t p)
 	return 0;
 }
 
+/* The end of the run of blanks (' ') at src[p]: 16 bytes at a time while 16 are left. */
+static inline size_t blanks_end(const char *src, size_t p, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i blank = _mm_set1_epi8(' ');
+	for (; p + 16 <= len; p += 16) {
+		unsigned other = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+					 _mm_loadu_si128((const __m128i *)(const void *)(src + p)), blank)) &
+				 0xffffu;
+		if (other)
+			return p + (size_t)__builtin_ctz(other);
+	}
+#endif
+	while (p < len && src[p] == ' ')
+		p++;
+	return p;
+}
+
 /* Indentation at the start of a logical line: INDENT/DEDENT tokens. */
 static void indentation(struct tz *t, int col, size_t p)
 {
@@ -553,9 +600,10 @@ int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *p
 		uint32_t line, col;
 
 		if (atbol) {
-			int icol = 0;
+			int icol;
 			atbol = 0;
-			p = t->pos;
+			p = blanks_end(src, t->pos, len); /* most indentation is blanks only */
+			icol = (int)(p - t->pos);
 			for (; p < len; p++) {
 				if (src[p] == ' ')
 					icol++;
@@ -620,10 +668,8 @@ int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *p
 		}
 		blank = 0;
 		if (is_name_start((unsigned char)c)) {
-			size_t e = p;
+			size_t e = name_end(src, p, len);
 			int fstr = 0;
-			while (e < len && is_name_char((unsigned char)src[e]))
-				e++;
 			if (e < len && (src[e] == '\'' || src[e] == '"') &&
 			    string_prefix(src + p, e - p, &fstr)) {
 				int ok;

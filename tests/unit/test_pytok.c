@@ -78,6 +78,12 @@ static void test_indent(void **state)
 	expect("if x:\n    y\n  z\nw\n",
 	       "NAME:if NAME:x OP:: NEWLINE INDENT NAME:y NEWLINE DEDENT NAME:z NEWLINE NAME:w NEWLINE ENDMARKER",
 	       1);
+	/* runs of blanks longer than 16, then a tab: 17 blanks and a tab make column 24 */
+	expect("if x:\n                 \ty\n                        z\n                 w\n",
+	       "NAME:if NAME:x OP:: NEWLINE INDENT NAME:y NEWLINE NAME:z NEWLINE DEDENT NAME:w NEWLINE ENDMARKER",
+	       1);
+	expect("if x:\n                 \ty\n                        z\n",
+	       "NAME:if NAME:x OP:: NEWLINE INDENT NAME:y NEWLINE NAME:z NEWLINE DEDENT ENDMARKER", 0);
 	/* DEDENTs at the end of file */
 	expect("def f():\n  if a:\n    b",
 	       "NAME:def NAME:f OP:( OP:) OP:: NEWLINE INDENT NAME:if NAME:a OP:: NEWLINE INDENT NAME:b NEWLINE DEDENT DEDENT ENDMARKER",
@@ -200,6 +206,40 @@ static void test_comment_marker(void **state)
 	assert_int_equal(comment_marked("#TODO"), 1); /* at the end of the file, no line break */
 }
 
+/*
+ * A name's end at every offset around the 16-byte blocks the tokenizer
+ * reads, before every byte value: letters, digits, '_' and non-ASCII bytes
+ * continue it, any other byte ends it.
+ */
+static void test_name_end(void **state)
+{
+	char src[64];
+	(void)state;
+	for (int k = 0; k < 40; k++)
+		for (int b = 0; b < 256; b++) {
+			struct pytok_list l = PYTOK_LIST_INIT;
+			int cont = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+				   (b >= '0' && b <= '9') || b == '_' || b >= 0x80;
+			size_t n = 0, want = cont ? (size_t)k + 4 : (size_t)k + 1;
+			src[n++] = 'x';
+			for (int i = 0; i < k; i++)
+				src[n++] = (char)('a' + i % 26);
+			src[n++] = (char)b;
+			src[n++] = 'y';
+			src[n++] = 'z';
+			src[n++] = '\n';
+			pytok_run(&l, src, n, NULL);
+			if (!l.n || l.v[0].kind != PT_NAME || l.v[0].len != want) {
+				print_error("k=%d byte 0x%02x: first token %s of %u bytes, want a NAME of %zu\n",
+					    k, b, l.n ? pytok_kind_name(l.v[0].kind) : "none",
+					    l.n ? l.v[0].len : 0, want);
+				pytok_release(&l);
+				fail();
+			}
+			pytok_release(&l);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_brackets),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_comment_marker),
+		cmocka_unit_test(test_name_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
