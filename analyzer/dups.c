@@ -1917,11 +1917,15 @@ static void cand_sets(struct cand *cd, const struct file_facts *ff)
 {
 	const struct fact_token *t = ff->tokens + cd->fn->tok_start;
 	uint32_t n = cd->ntokens, ns = n >= FAMILY_SHINGLE ? n - FAMILY_SHINGLE + 1 : 1;
+	uint32_t win[FAMILY_SHINGLE] = {0};
 	cd->shingles = xmalloc(ns * sizeof(*cd->shingles));
-	for (uint32_t i = 0; i < ns; i++) {
-		uint32_t win[FAMILY_SHINGLE] = {0};
-		for (uint32_t j = 0; j < FAMILY_SHINGLE && i + j < n; j++)
-			win[j] = t[i + j].norm;
+	for (uint32_t j = 0; j < FAMILY_SHINGLE - 1 && j < n; j++)
+		win[j + 1] = t[j].norm;
+	for (uint32_t i = 0; i < ns; i++) { /* each token read once: the window slides */
+		win[0] = win[1];
+		win[1] = win[2];
+		win[2] = win[3];
+		win[3] = i + FAMILY_SHINGLE - 1 < n ? t[i + FAMILY_SHINGLE - 1].norm : 0;
 		cd->shingles[i] = shingle_hash(win);
 	}
 	cd->nshingles = sort_unique(cd->shingles, ns);
