@@ -280,24 +280,6 @@ static void corpus_layout(struct corpus *c, struct file_facts *const *files, siz
 	c->start[nfiles] = pos;
 }
 
-/*
- * Token ids of files [f0, f1) into c->text: dense, in order of first
- * appearance in those files (map, the half's own), shifted by nfiles + 1;
- * separators 1..nfiles after the files. merge_ids() then renumbers them
- * for the whole corpus.
- */
-static void corpus_text(struct corpus *c, size_t f0, size_t f1, struct idmap *map)
-{
-	int32_t base = (int32_t)c->nfiles + 1;
-	for (size_t f = f0; f < f1; f++) {
-		const struct file_facts *ff = c->files[f];
-		int32_t pos = c->start[f];
-		for (size_t i = 0; i < ff->ntokens; i++)
-			c->text[pos++] = idmap_get(map, ff->tokens[i].norm) + base;
-		c->text[pos] = (int32_t)f + 1;
-	}
-}
-
 /* The keys of map by id (the order they were first seen). */
 static uint32_t *idmap_keys(const struct idmap *m)
 {
@@ -1268,36 +1250,75 @@ static void run_halves(void *(*fn)(void *), void *arg0, void *arg1, int threads)
 }
 
 /*
- * The hashes of file f's windows of w tokens, in h[0...]; returns their
- * count. A corpus of files hashes the tokens' norm values (equal tokens,
- * equal values: any such hash finds the repeats; collisions only add
- * ranges); the exact pass's text of ranges (no files) its ids.
+ * Window hashes: a polynomial rolling hash of the values (mod 2^64, base
+ * HASH_B), mixed down to 32 bits. Equal values, equal hashes: any such hash
+ * finds the repeats; collisions only add ranges.
  */
-#define VAL(i) (norms ? (uint64_t)norms[(i) - from].norm : (uint64_t)c->text[i])
+#define HASH_B 0x100000001b3ull
+
+static uint64_t hash_top(int32_t w) /* HASH_B^(w-1) */
+{
+	uint64_t top = 1;
+	for (int32_t i = 1; i < w; i++)
+		top *= HASH_B;
+	return top;
+}
+
+static inline uint32_t hash_mix(uint64_t r)
+{
+	uint64_t x = r ^ (r >> 29);
+	return (uint32_t)((x * 0xbf58476d1ce4e5b9ull) >> 32);
+}
+
+/*
+ * The hashes of the windows of w tokens of stretch f of the exact pass's
+ * text of ranges (a corpus of no files: its ids), in h[0...]; returns
+ * their count.
+ */
 static size_t window_hashes(const struct corpus *c, size_t f, int32_t w, uint32_t *h)
 {
-	static const uint64_t B = 0x100000001b3ull;
-	int32_t from = c->start[f], to = c->start[f + 1] - 1; /* tokens [from, to) */
-	const struct fact_token *norms = c->files ? c->files[f]->tokens : NULL;
-	uint64_t r = 0, top = 1; /* B^(w-1) */
-	size_t m = 0;
+	const int32_t *v = c->text + c->start[f];
+	size_t n = (size_t)(c->start[f + 1] - 1 - c->start[f]), m = 0;
+	uint64_t r = 0, top = hash_top(w);
 
-	if (to - from < w)
-		return 0;
-	for (int32_t i = 1; i < w; i++)
-		top *= B;
-	for (int32_t p = from; p < from + w; p++)
-		r = r * B + VAL(p);
-	for (int32_t p = from;; p++) {
-		uint64_t x = r ^ (r >> 29);
-		h[m++] = (uint32_t)((x * 0xbf58476d1ce4e5b9ull) >> 32);
-		if (p + w >= to)
-			break;
-		r = (r - VAL(p) * top) * B + VAL(p + w);
+	for (size_t i = 0; i < n; i++) {
+		if (i >= (size_t)w)
+			r -= (uint64_t)v[i - (size_t)w] * top;
+		r = r * HASH_B + (uint64_t)v[i];
+		if (i + 1 >= (size_t)w)
+			h[m++] = hash_mix(r);
 	}
 	return m;
 }
-#undef VAL
+
+/*
+ * window_hashes() of file f of a corpus of files, over the tokens' norms,
+ * which also writes its text in the same pass over its tokens: token ids,
+ * dense, in order of first appearance in the half's files (map, the half's
+ * own), shifted by nfiles + 1, and separator f + 1 after them. merge_ids()
+ * then renumbers them for the whole corpus.
+ */
+static size_t text_and_hashes(struct corpus *c, size_t f, int32_t w, struct idmap *map,
+			      uint32_t *h)
+{
+	const struct file_facts *ff = c->files[f];
+	const struct fact_token *t = ff->tokens;
+	int32_t base = (int32_t)c->nfiles + 1, *text = c->text + c->start[f];
+	size_t m = 0, n = ff->ntokens;
+	uint64_t r = 0, top = hash_top(w);
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = t[i].norm;
+		text[i] = idmap_get(map, v) + base;
+		if (i >= (size_t)w)
+			r -= (uint64_t)t[i - (size_t)w].norm * top;
+		r = r * HASH_B + v;
+		if (i + 1 >= (size_t)w)
+			h[m++] = hash_mix(r);
+	}
+	text[n] = (int32_t)f + 1;
+	return m;
+}
 
 struct hpos {
 	uint32_t h;
@@ -1312,7 +1333,7 @@ struct cand_half {
 	struct corpus *c;
 	int32_t ws, s;     /* sampled window length, windows per sample */
 	int step;          /* 0: ids, sample and count; 1: scatter; 2: mark repeated samples */
-	struct idmap map;  /* step 0, a corpus of files: the half's token ids (corpus_text()) */
+	struct idmap map;  /* step 0, a corpus of files: the half's token ids (text_and_hashes()) */
 	const int32_t *remap; /* step 1: the half's ids -> the corpus's, or NULL */
 	size_t f0, f1, p0, p1;
 	struct hpos *sel;  /* the half's sampled windows (hash, global position) */
@@ -1326,7 +1347,9 @@ struct cand_half {
 /* Step 0 for file f: its windows' minimizers, into j->sel (h: scratch for the hashes). */
 static void sample_windows(struct cand_half *j, size_t f, uint32_t *h)
 {
-	size_t k = window_hashes(j->c, f, j->ws, h), s = (size_t)j->s, m = 0, last = SIZE_MAX;
+	size_t k = j->c->files ? text_and_hashes(j->c, f, j->ws, &j->map, h) :
+				 window_hashes(j->c, f, j->ws, h);
+	size_t s = (size_t)j->s, m = 0, last = SIZE_MAX;
 	size_t shift = 32 - CAND_PBITS;
 	int32_t from = j->c->start[f];
 
@@ -1360,8 +1383,6 @@ static void *cand_step(void *arg)
 	if (j->step == 0) {
 		size_t most = 1;
 		uint32_t *h;
-		if (c->files)
-			corpus_text(c, j->f0, j->f1, &j->map);
 		for (size_t f = j->f0; f < j->f1; f++)
 			if ((size_t)(c->start[f + 1] - c->start[f]) > most)
 				most = (size_t)(c->start[f + 1] - c->start[f]);
