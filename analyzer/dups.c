@@ -2052,14 +2052,14 @@ static const char *family_name(struct arena *a, const struct cand *cands, const 
 
 /*
  * Where a member lives, as importers name it: Python, the module name given
- * by the caller (opt->modules) or else the path ("a/b/c.py" -> "a.b.c");
- * C, the header beside it ("x/y.c" -> "y.h").
+ * by the caller (modules, from opt->modules) or else the path ("a/b/c.py" ->
+ * "a.b.c"); C, the header beside it ("x/y.c" -> "y.h").
  */
-static char *member_module(const struct file_facts *ff, size_t fi, const struct dup_options *opt)
+static char *member_module(const struct file_facts *ff, size_t fi, const char *const *modules)
 {
 	const char *p = ff->path, *slash = strrchr(p, '/');
-	if (ff->lang == LANG_PYTHON && opt->modules && opt->modules[fi])
-		return xstrdup(opt->modules[fi]);
+	if (ff->lang == LANG_PYTHON && modules && modules[fi])
+		return xstrdup(modules[fi]);
 	if (ff->lang == LANG_C) {
 		const char *base = slash ? slash + 1 : p, *dot = strrchr(base, '.');
 		return xstrfmt("%.*s.h", (int)(dot ? dot - base : (long)strlen(base)), base);
@@ -2330,6 +2330,7 @@ struct family_work {
 	size_t n, alloc;
 	uint16_t *dp;       /* the alignment table */
 	size_t alloc_dp;
+	const char *const *modules; /* opt->modules' answer */
 };
 
 static int cmp_text_req(const void *a, const void *b)
@@ -2588,7 +2589,7 @@ static void emit_family(struct builder *b, struct file_facts *const *files, size
 	sb_init(&fp);
 	for (size_t i = 0; i < n; i++) {
 		const struct cand *cd = &cands[idx[i]];
-		char *mod = member_module(files[cd->file], cd->file, opt);
+		char *mod = member_module(files[cd->file], cd->file, fw->modules);
 		size_t cnt = count_importers(ix, files, cd, mod);
 		if (!g->home || cnt > best_count) {
 			g->home = files[cd->file]->lang == LANG_C ? files[cd->file]->path
@@ -2616,11 +2617,13 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	int *minsim;
 	int t = opt->min_similarity;
 	struct import_index ix;
-	struct family_work fw = {NULL, 0, 0, NULL, 0};
+	struct family_work fw = {NULL, 0, 0, NULL, 0, NULL};
 	struct strbuf key = STRBUF_INIT;
 	uint32_t *norms = NULL; /* scratch for boilerplate() */
 	size_t alloc_norms = 0;
 
+	if (opt->modules)
+		fw.modules = opt->modules(opt->modules_arg);
 	for (size_t f = 0; f < nfiles; f++) {
 		const struct file_facts *ff = files[f];
 		size_t nfuncs;

@@ -106,8 +106,14 @@ struct dup_options {
 	/* Folder the allow globs are relative to (the config file's), as a display path; NULL = "." */
 	const char *allow_root;
 	int read_sources;    /* read source files to show varying text (families) */
-	/* Optional, per file: the Python module name (modindex_module()); NULL = from the path. */
-	const char *const *modules;
+	/*
+	 * Optional: the Python module name of each file (modindex_module()),
+	 * asked for once, on the families' thread, when they need them (a
+	 * module index is built while the clones are searched); NULL, or a
+	 * NULL name, = from the path.
+	 */
+	const char *const *(*modules)(void *arg);
+	void *modules_arg;
 };
 
 struct dup_stats {

@@ -413,7 +413,8 @@ static struct file_facts *parse_one(struct scan *s, const struct found *f, size_
 	ff = facts_new(disp, f->fe->lang);
 	ff->size = (uint64_t)st.st_size;
 	ff->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-	ff->content_hash = hash64(buf, len);
+	if (s->cache) /* only the cache compares it */
+		ff->content_hash = hash64(buf, len);
 	if (f->fe->parse && f->fe->parse(ff, buf, len, s) < 0) {
 		facts_free(ff);
 		ff = NULL;

@@ -332,13 +332,29 @@ static double now(void)
 
 /* ---------------------------------------------------------------------- */
 
+/* The files' module names, asked for by the families' thread (opt.modules). */
+struct module_names {
+	const struct scan *s;
+	struct modindex mi;
+	const char **names;
+};
+
+static const char *const *module_names(void *arg)
+{
+	struct module_names *m = arg;
+	modindex_build(&m->mi, m->s);
+	m->names = xcalloc(m->s->nfiles ? m->s->nfiles : 1, sizeof(*m->names));
+	for (size_t i = 0; i < m->s->nfiles; i++)
+		m->names[i] = modindex_module(&m->mi, i);
+	return m->names;
+}
+
 int cmd_dups(struct options *o)
 {
 	struct dup_options opt;
 	struct dup_result r;
 	struct scan s;
-	struct modindex mi;
-	const char **modules;
+	struct module_names modules = {0};
 	char **allow, *allow_root = NULL;
 	int nallow, max_groups, rc = EXIT_CLEAN;
 	size_t unjustified = 0;
@@ -384,11 +400,9 @@ int cmd_dups(struct options *o)
 		free(allow_root);
 		return EXIT_FATAL;
 	}
-	modindex_build(&mi, &s);
-	modules = xcalloc(s.nfiles ? s.nfiles : 1, sizeof(*modules));
-	for (size_t i = 0; i < s.nfiles; i++)
-		modules[i] = modindex_module(&mi, i);
-	opt.modules = modules;
+	modules.s = &s;
+	opt.modules = module_names;
+	opt.modules_arg = &modules;
 	t1 = now();
 	c1 = clock();
 	dups_find(&r, s.files, s.nfiles, &opt);
@@ -416,8 +430,10 @@ int cmd_dups(struct options *o)
 	if (rc == EXIT_CLEAN && unjustified > (size_t)max_groups)
 		rc = EXIT_FOUND;
 	dups_release(&r);
-	free(modules);
-	modindex_release(&mi);
+	if (modules.names) {
+		free(modules.names);
+		modindex_release(&modules.mi);
+	}
 	scan_release(&s);
 	config_list_free(allow);
 	free(allow_root);
