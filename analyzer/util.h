@@ -58,9 +58,25 @@ struct strbuf {
 #define STRBUF_INIT {NULL, 0, 0}
 void sb_init(struct strbuf *sb);
 void sb_grow(struct strbuf *sb, size_t extra);
-void sb_add(struct strbuf *sb, const void *data, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
-void sb_addc(struct strbuf *sb, char c);
+
+/* Inline: reports append hundreds of thousands of short pieces. */
+static inline void sb_add(struct strbuf *sb, const void *data, size_t n)
+{
+	if (!sb->buf || sb->len + n + 1 > sb->alloc)
+		sb_grow(sb, n);
+	__builtin_memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void sb_addc(struct strbuf *sb, char c)
+{
+	if (!sb->buf || sb->len + 2 > sb->alloc)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
 void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
