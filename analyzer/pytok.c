@@ -389,6 +389,32 @@ static const unsigned char str_stop[256] = {
 };
 
 /*
+ * The next byte at or after p that a string's scan stops at (stop: the
+ * str_stop bits of its quote, 4, and 8 in an f-string), or len: 16 bytes
+ * at a time while 16 are left (docstrings are most of the bytes).
+ */
+static inline size_t string_stop(const char *src, size_t p, size_t len, char q,
+				 unsigned char stop)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8(q), bs = _mm_set1_epi8('\\'), nl = _mm_set1_epi8('\n'),
+		      cr = _mm_set1_epi8('\r'), brace = _mm_set1_epi8((stop & 8) ? '{' : q);
+	for (; p + 16 <= len; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + p));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
+				     _mm_cmpeq_epi8(v, brace))));
+		if (m)
+			return p + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (p < len && !(str_stop[(unsigned char)src[p]] & stop))
+		p++;
+	return p;
+}
+
+/*
  * A string whose opening quote is at p. Returns the offset after the
  * closing quote; *ok = 0 when it is unterminated (the offset is then the
  * end of the line, or of the file for a triple-quoted string).
@@ -403,8 +429,7 @@ static size_t scan_string(struct tz *t, size_t p, int fstr, int *ok)
 	while (p < t->len) {
 		char c;
 		/* the plain text between the bytes that matter, in a tight loop (docstrings are long) */
-		while (p < t->len && !(str_stop[(unsigned char)t->src[p]] & stop))
-			p++;
+		p = string_stop(t->src, p, t->len, q, stop);
 		if (p >= t->len)
 			break;
 		c = t->src[p];

@@ -240,6 +240,45 @@ static void test_name_end(void **state)
 		}
 }
 
+/*
+ * Strings whose bytes that matter (the other quote, an escaped quote, a
+ * brace, a nested quote in an f-string's field, a line break) sit at every
+ * offset around the 16-byte blocks the tokenizer reads: one STRING token,
+ * the whole literal.
+ */
+static void test_string_blocks(void **state)
+{
+	static const struct {
+		const char *prefix, *quote, *inside;
+		int lines;
+	} cases[] = {
+		{"", "'", "\"", 1},       {"", "\"", "'", 1},         {"", "'", "\\'", 1},
+		{"f", "'", "{x}", 1},     {"f", "'", "{\"a\"}", 1},   {"", "'", "{", 1},
+		{"", "'''", "\n", 2},     {"rb", "\"", "\\\\", 1},    {"f", "\"\"\"", "{\n}", 2},
+		{"", "'", "\\\n", 2},
+	};
+	char src[128];
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (int k = 0; k < 40; k++) {
+			struct pytok_list l = PYTOK_LIST_INIT;
+			int n = snprintf(src, sizeof(src), "%s%s%*s%sab%s\n", cases[c].prefix,
+					 cases[c].quote, k, "", cases[c].inside, cases[c].quote);
+			size_t want = (size_t)n - 1;
+			int errors = pytok_run(&l, src, (size_t)n, NULL);
+			if (errors || !l.n || l.v[0].kind != PT_STRING || l.v[0].len != want ||
+			    (int)(l.v[0].end_line - l.v[0].line + 1) != cases[c].lines) {
+				print_error("case %zu k=%d: %s -> %s of %u bytes (%d errors), want a "
+					    "STRING of %zu\n",
+					    c, k, src, l.n ? pytok_kind_name(l.v[0].kind) : "none",
+					    l.n ? l.v[0].len : 0, errors, want);
+				pytok_release(&l);
+				fail();
+			}
+			pytok_release(&l);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_comment_marker),
 		cmocka_unit_test(test_name_end),
+		cmocka_unit_test(test_string_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
