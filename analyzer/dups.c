@@ -487,43 +487,45 @@ static inline int maybe_covered(const uint64_t *bits, int32_t p, int32_t len)
 	return bit_get(bits, p) && bit_get(bits, p + len / 2) && bit_get(bits, p + len - 1);
 }
 
+/*
+ * Bit ranges a word at a time: bits [from, to) of the word holding from
+ * (to clipped to its end) as a mask; range_word() steps from to the next.
+ */
+static inline uint64_t range_mask(int32_t from, int32_t to)
+{
+	int32_t lo = from & 63, n = to - from < 64 - lo ? to - from : 64 - lo;
+	return (n == 64 ? ~0ull : ((1ull << n) - 1)) << lo;
+}
+
+static inline int32_t range_next(int32_t from, int32_t to)
+{
+	int32_t next = (from | 63) + 1;
+	return next < to ? next : to;
+}
+
 static int covered(const uint64_t *bits, int32_t p, int32_t len)
 {
-	int32_t cnt = 0, i = p, to = p + len;
-	for (; i < to && (i & 63); i++)
-		cnt += bit_get(bits, i);
-	for (; i + 64 <= to; i += 64)
-		cnt += __builtin_popcountll(bits[i >> 6]);
-	for (; i < to; i++)
-		cnt += bit_get(bits, i);
+	int32_t cnt = 0;
+	for (int32_t i = p; i < p + len; i = range_next(i, p + len))
+		cnt += __builtin_popcountll(bits[i >> 6] & range_mask(i, p + len));
 	return 2 * cnt >= len;
 }
 
 /* Whether every bit of [from, to) is set. */
 static int all_set(const uint64_t *bits, int32_t from, int32_t to)
 {
-	int32_t i = from;
-	for (; i < to && (i & 63); i++)
-		if (!bit_get(bits, i))
+	for (int32_t i = from; i < to; i = range_next(i, to)) {
+		uint64_t m = range_mask(i, to);
+		if ((bits[i >> 6] & m) != m)
 			return 0;
-	for (; i + 64 <= to; i += 64)
-		if (bits[i >> 6] != ~0ull)
-			return 0;
-	for (; i < to; i++)
-		if (!bit_get(bits, i))
-			return 0;
+	}
 	return 1;
 }
 
 static void cover(uint64_t *bits, int32_t from, int32_t to)
 {
-	int32_t i = from;
-	for (; i < to && (i & 63); i++)
-		bits[i >> 6] |= 1ull << (i & 63);
-	for (; i + 64 <= to; i += 64)
-		bits[i >> 6] = ~0ull;
-	for (; i < to; i++)
-		bits[i >> 6] |= 1ull << (i & 63);
+	for (int32_t i = from; i < to; i = range_next(i, to))
+		bits[i >> 6] |= range_mask(i, to);
 }
 
 /* ---------------------------------------------------------------------- */
