@@ -1308,10 +1308,18 @@ static size_t text_and_hashes(struct corpus *c, size_t f, int32_t w, struct idma
 	int32_t base = (int32_t)c->nfiles + 1, *text = c->text + c->start[f];
 	size_t m = 0, n = ff->ntokens;
 	uint64_t r = 0, top = hash_top(w);
+	/* a direct-mapped cache in front of map: a file uses a few dozen norms */
+	uint32_t ckey[256];
+	int32_t cid[256];
 
+	memset(cid, -1, sizeof(cid));
 	for (size_t i = 0; i < n; i++) {
-		uint32_t v = t[i].norm;
-		text[i] = idmap_get(map, v) + base;
+		uint32_t v = t[i].norm, slot = (v * 2654435761u) >> 24;
+		if (cid[slot] < 0 || ckey[slot] != v) {
+			ckey[slot] = v;
+			cid[slot] = idmap_get(map, v);
+		}
+		text[i] = cid[slot] + base;
 		if (i >= (size_t)w)
 			r -= (uint64_t)t[i - (size_t)w].norm * top;
 		r = r * HASH_B + v;
@@ -1443,12 +1451,17 @@ static void *cand_step(void *arg)
 	return NULL;
 }
 
+struct family_job;
+static void start_families(struct family_job *job);
+
 /*
  * A corpus of files (c->files) gets its text here too: token ids in order
  * of first appearance, made by both halves at once and merged, and c->k.
- * On threads threads (1 or 2).
+ * On threads threads (1 or 2); job, when not NULL, the families, is
+ * started on the second thread as soon as the search no longer needs it.
  */
-static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout, int threads)
+static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout, int threads,
+				      struct family_job *job)
 {
 	size_t np = (size_t)1 << CAND_PBITS, m = 0, half = 0, alloc = 0, f = 0;
 	size_t *end = xmalloc(np * sizeof(*end));
@@ -1500,6 +1513,8 @@ static struct range *candidate_ranges(struct corpus *c, int32_t w, size_t *nout,
 	j[1].p1 = np;
 	j[0].step = j[1].step = 2;
 	run_halves(cand_step, &j[0], &j[1], threads);
+	if (job)
+		start_families(job);
 	free(j[0].pairs);
 	free(j[0].next);
 	free(j[1].next);
@@ -1609,7 +1624,7 @@ static void exact_pass(struct builder *b, const struct corpus *layout, struct ra
 	ex.text = text;
 	ex.n = (int32_t)total;
 	ex.nfiles = m;
-	cand = candidate_ranges(&ex, w, &ncand, 1); /* the families have the other thread */
+	cand = candidate_ranges(&ex, w, &ncand, 1, NULL); /* the families have the other thread */
 	ctotal = stretches_text(cand, ncand, text, 0, global, &ctext, &cglobal);
 	free(text);
 	free(global);
@@ -1644,6 +1659,11 @@ static void *family_thread(void *arg)
 	return NULL;
 }
 
+static void start_families(struct family_job *job)
+{
+	job->started = pthread_create(&job->th, NULL, family_thread, job) == 0;
+}
+
 /*
  * The clone classes. The candidate search takes both threads; then the
  * families (job, when not NULL) start on the second one.
@@ -1661,9 +1681,7 @@ static void find_clones(struct builder *b, struct file_facts *const *files, size
 	corpus_layout(&c, files, nfiles);
 	b->r->stats.tokens = (size_t)c.n - nfiles - 1;
 	seen = xcalloc((size_t)c.n / 64 + 1, sizeof(*seen));
-	cand = candidate_ranges(&c, w, &ncand, 2);
-	if (job)
-		job->started = pthread_create(&job->th, NULL, family_thread, job) == 0;
+	cand = candidate_ranges(&c, w, &ncand, 2, job);
 
 	/* The candidate ranges as one text, the token ids shifted to start at TEXT_SEP + 1. */
 	total = stretches_text(cand, ncand, c.text, base, NULL, &text, &global);
