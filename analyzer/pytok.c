@@ -45,18 +45,19 @@ struct tz {
 	struct pytok_list *out;
 	size_t last_end; /* end offset of the previous token */
 
-	int indents[MAX_INDENT];
-	unsigned char phantom[MAX_INDENT]; /* level pushed without an INDENT */
 	int nindents;
-
-	char brackets[MAX_BRACKETS];
-	uint32_t bline[MAX_BRACKETS], bcol[MAX_BRACKETS];
 	int depth;          /* may exceed MAX_BRACKETS; only the first are remembered */
 	int logical_indent; /* indentation of the line that started the logical line */
 	int fnest;          /* f-string nesting, against runaway recursion */
 	int pending;        /* a significant token since the last NEWLINE */
 	uint32_t warned_line;
 	int nwarned;
+
+	/* the stacks, last: entries are written before they are read (not zeroed) */
+	int indents[MAX_INDENT];
+	unsigned char phantom[MAX_INDENT]; /* level pushed without an INDENT */
+	char brackets[MAX_BRACKETS];
+	uint32_t bline[MAX_BRACKETS], bcol[MAX_BRACKETS];
 };
 
 const char *pytok_kind_name(int kind)
@@ -600,7 +601,10 @@ static void indentation(struct tz *t, int col, size_t p)
 
 int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *path)
 {
-	struct tz *t = xcalloc(1, sizeof(*t));
+	struct tz *t = xmalloc(sizeof(*t)); /* 7 KB of stacks: only the fields before them zeroed */
+	memset(t, 0, offsetof(struct tz, indents));
+	t->indents[0] = 0;
+	t->phantom[0] = 0;
 	int atbol = 1, blank = 0, errors;
 	if (len >= UINT32_MAX)
 		len = UINT32_MAX - 1;
