@@ -34,28 +34,27 @@ CORPORA=${DUPS_CORPORA:-python:/usr/lib/python3.11 c:$csrc}
 
 # measure OUT CMD...: best wall and best CPU (user + sys) of $RUNS runs in the current
 # folder (the machine is shared: CPU time is the stable figure); sets T C M (s, s, MiB).
-# Wall time is bash's clock around the run, to the millisecond: /usr/bin/time's %e
-# is rounded to 10 ms, a tenth of unravel's time here (its start, about 1 ms, is
-# counted in both tools' times).
+# Wall and CPU time are bash's `time`, to the millisecond (/usr/bin/time's %e is
+# rounded to 10 ms, a tenth of unravel's time here); the peak memory is
+# /usr/bin/time's, from one more run.
 measure() {
-	local out=$1 best= bestc= mem=0 e u s m c t0 t1; shift
+	local out=$1 best= bestc= rc e u s c TIMEFORMAT='%3R %3U %3S'; shift
 	for ((i = 0; i < RUNS; i++)); do
-		t0=$EPOCHREALTIME
-		/usr/bin/time -f "%e %U %S %M" -o "$W/time" "$@" >"$out" 2>"$W/err"
-		[ $? -le 1 ] || { echo "bench: failed: $*" >&2; tail -3 "$W/err" >&2; }
-		t1=$EPOCHREALTIME
-		read -r e u s m < <(tail -1 "$W/time")
-		e=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
-		c=$(awk "BEGIN{printf \"%.2f\", $u + $s}")
+		{ time "$@" >"$out" 2>"$W/err"; } 2>"$W/time"
+		rc=$(tail -1 "$W/time")
+		read -r e u s <<<"$rc"
+		c=$(awk "BEGIN{printf \"%.3f\", $u + $s}")
 		if [ -z "$best" ] || awk "BEGIN{exit !($e < $best)}"; then
 			best=$e
 		fi
 		if [ -z "$bestc" ] || awk "BEGIN{exit !($c < $bestc)}"; then
 			bestc=$c
 		fi
-		[ "$m" -gt "$mem" ] && mem=$m
 	done
-	T=$best C=$bestc M=$((mem / 1024))
+	/usr/bin/time -f "%x %M" -o "$W/time" "$@" >"$out" 2>"$W/err"
+	read -r rc m < <(tail -1 "$W/time")
+	[ "$rc" -le 1 ] || { echo "bench: failed: $*" >&2; tail -3 "$W/err" >&2; }
+	T=$best C=$bestc M=$((m / 1024))
 }
 
 echo "# unravel dups vs jscpd@5.3.2 (min $MIN tokens, best of $RUNS; $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))"
