@@ -1802,12 +1802,55 @@ struct keyed {
 	uint32_t cand;
 };
 
-static int cmp_keyed(const void *a, const void *b)
+/*
+ * Sort by key, then cand: an insertion sort for a few, else an LSD radix
+ * sort on the key's bytes (stable: callers add entries in cand order, so
+ * equal keys stay in cand order), skipping the bytes all keys share. qsort's
+ * comparison calls were a fifth of the families' sorting.
+ */
+static void sort_keyed(struct keyed *v, size_t n)
 {
-	const struct keyed *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->cand > y->cand) - (x->cand < y->cand);
+	struct keyed *tmp, *from, *to;
+	size_t cnt[256];
+
+	if (n <= 32) {
+		for (size_t i = 1; i < n; i++) {
+			struct keyed x = v[i];
+			size_t j = i;
+			for (; j && (v[j - 1].key > x.key ||
+				     (v[j - 1].key == x.key && v[j - 1].cand > x.cand));
+			     j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	tmp = xmalloc(n * sizeof(*tmp));
+	from = v;
+	to = tmp;
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t sum = 0;
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[(from[i].key >> shift) & 255]++;
+		if (cnt[(from[0].key >> shift) & 255] == n)
+			continue; /* one value of this byte: nothing moves */
+		for (int b = 0; b < 256; b++) {
+			size_t c = cnt[b];
+			cnt[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[cnt[(from[i].key >> shift) & 255]++] = from[i];
+		{
+			struct keyed *t = from;
+			from = to;
+			to = t;
+		}
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+	free(tmp);
 }
 
 /*
@@ -2679,7 +2722,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 	}
 	sb_release(&key);
 	if (nkeyed)
-		qsort(keyed, nkeyed, sizeof(*keyed), cmp_keyed);
+		sort_keyed(keyed, nkeyed);
 	/* Shingle and vocabulary sets only for what shares a name bucket with another. */
 	for (size_t i = 0; i < nkeyed;) {
 		size_t j = i;
@@ -2714,7 +2757,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 		for (size_t k = i; k < j; k++)
 			bysize[k - i] = (struct keyed){cands[keyed[k].cand].nshingles, keyed[k].cand};
 		if (j - i > 1)
-			qsort(bysize, j - i, sizeof(*bysize), cmp_keyed); /* by shingle count */
+			sort_keyed(bysize, j - i); /* by shingle count */
 		for (size_t k = i; k < j; k++)
 			bucket[nb++] = bysize[k - i].cand;
 		for (size_t x = 0; x < nb; x++)
@@ -2762,7 +2805,7 @@ static void find_families(struct builder *b, struct file_facts *const *files, si
 		for (size_t i = 0; i < ncand; i++)
 			byroot[i] = (struct keyed){uf_find(parent, (uint32_t)i), (uint32_t)i};
 		if (ncand)
-			qsort(byroot, ncand, sizeof(*byroot), cmp_keyed);
+			sort_keyed(byroot, ncand);
 		for (size_t i = 0; i < ncand;) {
 			size_t j = i;
 			while (j < ncand && byroot[j].key == byroot[i].key)
