@@ -47,6 +47,20 @@ void jw_close(struct jw *w, char c)
 	sb_addc(w->sb, c);
 }
 
+/* Bytes written as they are: printable ASCII but '"' and '\\' (NUL is not). */
+#define P4(x) x, x, x, x
+#define P16(x) P4(x), P4(x), P4(x), P4(x)
+static const unsigned char plain[256] = {
+	P16(0), P16(0),                                   /* 0x00-0x1f */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20-0x2f: '"' */
+	P16(1), P16(1),                                   /* 0x30-0x4f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50-0x5f: '\\' */
+	P16(1), P16(1),                                   /* 0x60-0x7f */
+	P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), /* 0x80-0xff */
+};
+#undef P16
+#undef P4
+
 void jw_string(struct jw *w, const char *s)
 {
 	struct strbuf *sb = w->sb;
@@ -58,9 +72,9 @@ void jw_string(struct jw *w, const char *s)
 	sb_addc(sb, '"');
 	while (*p) {
 		unsigned c = *p;
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			const unsigned char *q = p;
-			while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+		if (plain[c]) {
+			const unsigned char *q = p + 1;
+			while (plain[*q])
 				q++;
 			sb_add(sb, p, (size_t)(q - p));
 			p = q;
