@@ -572,11 +572,16 @@ static int name_allowed(const struct dup_options *opt, const char *name)
 static int member_allowed(const struct file_facts *ff, const struct dup_member *m,
 			  const struct dup_options *opt)
 {
-	const struct fact_func *fn = enclosing_func(ff, m->start_line), *funcs;
+	const struct fact_func *fn, *funcs;
 	int reached = 0, marked = 0, named = 0;
-	size_t nfuncs;
+	size_t nfuncs, k;
+	for (k = 0; k < ff->nnotes && ff->notes[k].kind != NOTE_ALLOW_DUPLICATE; k++)
+		;
+	if (k == ff->nnotes && !opt->nallow)
+		return DUP_ALLOW_NONE; /* no marker in the file, no name or path allowed */
 	if (note_near(ff, m->start_line))
 		return DUP_ALLOW_MARKER;
+	fn = enclosing_func(ff, m->start_line);
 	/*
 	 * The functions the member reaches (the one it starts in, and every
 	 * def inside its lines): justified when each of them is.
