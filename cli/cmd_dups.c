@@ -14,6 +14,7 @@
 #include "../analyzer/util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -240,14 +241,54 @@ static void json_group(struct jw *w, const struct dup_group *g)
 	jw_close(w, '}');
 }
 
+/* Groups [from, to) of the array, not the first, into their own buffer (a thread of its own). */
+struct groups_part {
+	const struct dup_result *r;
+	size_t from, to;
+	int depth;
+	struct strbuf sb;
+};
+
+static void *format_groups(void *arg)
+{
+	struct groups_part *p = arg;
+	struct jw w;
+	memset(&w, 0, sizeof(w));
+	w.sb = &p->sb;
+	w.depth = p->depth; /* inside the array, after its first element */
+	for (size_t i = p->from; i < p->to; i++) {
+		jw_next(&w);
+		json_group(&w, &p->r->groups[i]);
+	}
+	return NULL;
+}
+
+/* The second half of a long list is formatted on a second thread meanwhile. */
 static void write_groups(struct jw *w, void *arg)
 {
 	const struct dup_result *r = arg;
+	struct groups_part part = {r, r->ngroups, r->ngroups, 0, STRBUF_INIT};
+	pthread_t th;
+	int threaded = 0;
+
 	jw_open(w, '[');
-	for (size_t i = 0; i < r->ngroups; i++) {
+	if (r->ngroups >= 512) {
+		part.from = r->ngroups / 2;
+		part.depth = w->depth;
+		sb_init(&part.sb);
+		threaded = pthread_create(&th, NULL, format_groups, &part) == 0;
+		if (!threaded)
+			part.from = r->ngroups;
+	}
+	for (size_t i = 0; i < part.from; i++) {
 		jw_next(w);
 		json_group(w, &r->groups[i]);
 		jw_flush_if(w, 1 << 16);
+	}
+	if (threaded) {
+		pthread_join(th, NULL);
+		sb_add(w->sb, part.sb.buf, part.sb.len);
+		sb_release(&part.sb);
 	}
 	jw_close(w, ']');
 }
