@@ -510,7 +510,7 @@ static int covered(const uint64_t *bits, int32_t p, int32_t len)
 {
 	int32_t cnt = 0;
 	for (int32_t i = p; i < p + len; i = range_next(i, p + len))
-		cnt += __builtin_popcountll(bits[i >> 6] & range_mask(i, p + len));
+		cnt += popcount64(bits[i >> 6] & range_mask(i, p + len));
 	return 2 * cnt >= len;
 }
 
@@ -658,29 +658,37 @@ static int cmp_member(const void *a, const void *b)
  * with different names (k1 = 1, k2 = 2, ...): as a type-2 clone it only says
  * "this file has a table". Such a class is dropped unless it is type 1 (the
  * same table copied is a real clone).
+ *
+ * Made for two value widths: table_like16() on the values' low 16 bits
+ * counts no more differing positions than table_like() on the values, so
+ * when it says no, so would table_like(), at half the vector work.
  */
-static int table_like(const uint32_t *seq, int32_t len)
-{
-	for (int32_t p = 1; p <= 32 && 4 * p <= len; p++) {
-		int32_t differ = 0, limit = (len - p) / 5, i = p;
-		/*
-		 * Sixteen tokens at a time with no exit inside (the compiler
-		 * vectorizes it): the count only grows, so stopping a few
-		 * tokens late gives the same answer.
-		 */
-		for (; i + 16 <= len && differ <= limit; i += 16) {
-			int32_t d = 0;
-			for (int32_t j = 0; j < 16; j++)
-				d += seq[i + j] != seq[i + j - p];
-			differ += d;
-		}
-		for (; i < len && differ <= limit; i++)
-			differ += seq[i] != seq[i - p];
-		if (differ <= limit)
-			return 1;
+#define TABLE_LIKE(name, type)                                                          \
+	static int name(const type *seq, int32_t len)                                     \
+	{                                                                                 \
+		for (int32_t p = 1; p <= 32 && 4 * p <= len; p++) {                       \
+			int32_t differ = 0, limit = (len - p) / 5, i = p;                   \
+			/*                                                                \
+			 * Sixteen tokens at a time with no exit inside (the compiler     \
+			 * vectorizes it): the count only grows, so stopping a few        \
+			 * tokens late gives the same answer.                             \
+			 */                                                               \
+			for (; i + 16 <= len && differ <= limit; i += 16) {                 \
+				int32_t d = 0;                                              \
+				for (int32_t j = 0; j < 16; j++)                            \
+					d += seq[i + j] != seq[i + j - p];                  \
+				differ += d;                                                \
+			}                                                                 \
+			for (; i < len && differ <= limit; i++)                             \
+				differ += seq[i] != seq[i - p];                             \
+			if (differ <= limit)                                                \
+				return 1;                                                   \
+		}                                                                         \
+		return 0;                                                                 \
 	}
-	return 0;
-}
+TABLE_LIKE(table_like, uint32_t)
+TABLE_LIKE(table_like16, uint16_t)
+#undef TABLE_LIKE
 
 /* Turn one clone class (sorted global positions, length len) into a group: 1 when one was added. */
 static int emit_clone(struct builder *b, const struct corpus *c, const int32_t *pos,
@@ -1954,11 +1962,19 @@ static int boilerplate(const struct file_facts *ff, const struct fact_func *fn, 
 		return 1; /* a program's entry point: each program has its own (clones still count) */
 	if (n < FAMILY_MIN_TOKENS)
 		return 1;
-	ALLOC_GROW(*norms, n, *alloc_norms);
-	for (uint32_t i = 0; i < n; i++)
-		(*norms)[i] = t[i].norm;
-	if (table_like(*norms, (int32_t)n))
-		return 1;
+	/* n values, then n low halves (table_like16() rules most bodies out first) */
+	ALLOC_GROW(*norms, n + (n + 1) / 2, *alloc_norms);
+	{
+		uint16_t *low = (uint16_t *)(*norms + n);
+		for (uint32_t i = 0; i < n; i++)
+			low[i] = (uint16_t)t[i].norm;
+		if (table_like16(low, (int32_t)n)) {
+			for (uint32_t i = 0; i < n; i++)
+				(*norms)[i] = t[i].norm;
+			if (table_like(*norms, (int32_t)n))
+				return 1;
+		}
+	}
 	{
 		/* the imports inside the body first: most bodies have none */
 		uint32_t first = t[0].line, last = t[n - 1].line, lines[64];
@@ -2354,7 +2370,7 @@ static const char *line_start(struct line_cursor *lc, uint32_t line)
 	/* far ahead: whole blocks of 16 bytes with fewer line breaks than are left to pass */
 	const __m128i nl = _mm_set1_epi8('\n');
 	while (line - lc->line > 16 && lc->end - lc->at >= 16) {
-		unsigned k = (unsigned)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		unsigned k = (unsigned)popcount64((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 			_mm_loadu_si128((const __m128i *)(const void *)lc->at), nl)));
 		if (lc->line + k >= line)
 			break;

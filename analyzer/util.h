@@ -153,6 +153,18 @@ int ends_with(const char *s, const char *suffix);
 /* strcmp usable with qsort over arrays of char*. */
 int cmp_strp(const void *a, const void *b);
 
+/*
+ * Bits set in x. The x86-64 baseline has no POPCNT instruction, and
+ * __builtin_popcountll() is then a call into libgcc.
+ */
+static inline int popcount64(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (int)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* 64-bit content hash (xxhash XXH3). */
 uint64_t hash64(const void *data, size_t len);
 

@@ -73,10 +73,30 @@ static void test_utf8_valid_len(void **state)
 			}
 }
 
+/* popcount64() against a bit-by-bit count, on patterns and a pseudo-random walk. */
+static void test_popcount64(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	(void)state;
+	assert_int_equal(popcount64(0), 0);
+	assert_int_equal(popcount64(~0ull), 64);
+	for (int i = 0; i < 10000; i++) {
+		int want = 0;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		for (int b = 0; b < 64; b++)
+			want += (int)((x >> b) & 1);
+		assert_int_equal(popcount64(x), want);
+		assert_int_equal(popcount64(x & 0xffff), __builtin_popcountll(x & 0xffff));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_valid_len),
+		cmocka_unit_test(test_popcount64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
