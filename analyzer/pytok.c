@@ -654,7 +654,9 @@ int pytok_run(struct pytok_list *out, const char *src, size_t len, const char *p
 			t->pos = p;
 		}
 		p = t->pos;
-		while (p < len && (src[p] == ' ' || src[p] == '\t' || src[p] == '\f'))
+		/* most tokens follow none or one blank: one comparison rules out the others */
+		while (p < len && (unsigned char)src[p] <= ' ' &&
+		       (src[p] == ' ' || src[p] == '\t' || src[p] == '\f'))
 			p++;
 		t->pos = p;
 		if (p >= len)
