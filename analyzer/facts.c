@@ -61,7 +61,8 @@ void facts_free(struct file_facts *ff)
 	free(ff->refs);
 	free(ff->notes);
 	free(ff->tokens);
-	free(ff->source);
+	if (!ff->source_in_scan)
+		free(ff->source);
 	arena_free(ff->arena);
 	free(ff);
 }

@@ -144,8 +144,13 @@ struct file_facts {
 	struct fact_ref *refs; size_t nrefs, alloc_refs;
 	struct fact_note *notes; size_t nnotes, alloc_notes;
 	struct fact_token *tokens; size_t ntokens, alloc_tokens;
-	/* the bytes the scan read, when it was asked to keep them (never cached), else NULL */
+	/*
+	 * The bytes the scan read, when it was asked to keep them (never
+	 * cached), else NULL; source_in_scan: they lie in the scan's chunks
+	 * (scan_release() frees those), not in a block of their own.
+	 */
 	char *source; size_t source_len;
+	int source_in_scan;
 
 	struct arena *arena;
 };

@@ -70,6 +70,7 @@ struct scan {
 	size_t nunreadable;
 	void *cache;    /* private state of cache.c, NULL when the cache is off */
 	void *frontend_state[8]; /* per-frontend private state, indexed by enum lang */
+	void *source_chunks;     /* where kept sources lie (scan.c), freed by scan_release() */
 	struct scan_c_summary c_tus;
 };
 

@@ -240,18 +240,26 @@ void sb_release(struct strbuf *sb)
 	sb->len = sb->alloc = 0;
 }
 
-/* The bytes of fd (size: what fstat or stat said, -1 if nothing) into *out, *len; closes fd. */
-static int read_fd(int fd, size_t max_size, long long size, char **out, size_t *len)
+/*
+ * The bytes of fd (size: what fstat or stat said, -1 if nothing) into *out,
+ * *len; closes fd. into, when not NULL, is the buffer (size + 2 bytes): a
+ * file that no longer fits fails with EAGAIN.
+ */
+static int read_fd(int fd, size_t max_size, long long size, char *into, char **out, size_t *len)
 {
 	char *buf;
 	/* the size, the end-of-file read (one spare byte: no regrowth) and the NUL */
 	size_t got = 0, cap = (size_t)(size > 0 ? size : 0) + 2;
 
-	buf = xmalloc(cap);
+	buf = into ? into : xmalloc(cap);
 	for (;;) {
 		ssize_t r;
 		size_t want;
 		if (got + 1 >= cap) {
+			if (into) {
+				errno = EAGAIN;
+				goto fail;
+			}
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
@@ -270,14 +278,12 @@ static int read_fd(int fd, size_t max_size, long long size, char **out, size_t *
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			free(buf);
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		got += (size_t)r;
 		if (max_size && got > max_size) {
-			free(buf);
 			errno = EFBIG;
 			goto fail;
 		}
@@ -291,6 +297,8 @@ static int read_fd(int fd, size_t max_size, long long size, char **out, size_t *
 	return 0;
 fail: {
 	int e = errno;
+	if (!into)
+		free(buf);
 	close(fd);
 	errno = e;
 	return -1;
@@ -313,7 +321,7 @@ int read_file(const char *path, size_t max_size, char **out, size_t *len)
 		errno = EFBIG;
 		goto fail;
 	}
-	return read_fd(fd, max_size, S_ISREG(st.st_mode) ? (long long)st.st_size : -1, out, len);
+	return read_fd(fd, max_size, S_ISREG(st.st_mode) ? (long long)st.st_size : -1, NULL, out, len);
 fail: {
 	int e = errno;
 	close(fd);
@@ -322,7 +330,8 @@ fail: {
 }
 }
 
-int read_file_sized(const char *path, size_t max_size, size_t size, char **out, size_t *len)
+int read_file_sized(const char *path, size_t max_size, size_t size, char *into, char **out,
+		    size_t *len)
 {
 	int fd;
 	if (max_size && size > max_size) {
@@ -332,7 +341,7 @@ int read_file_sized(const char *path, size_t max_size, size_t size, char **out, 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	return read_fd(fd, max_size, (long long)size, out, len);
+	return read_fd(fd, max_size, (long long)size, into, out, len);
 }
 
 const struct source_lines *source_lines_get(struct source_lines *src, const char *path)

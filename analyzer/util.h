@@ -94,9 +94,12 @@ int read_file(const char *path, size_t max_size, char **out, size_t *len);
 /*
  * read_file() of a file whose size a stat() just gave: no fstat(), and no
  * second read(2) to see the end when the first returns that size and no
- * more (a file that changed size since is still read whole).
+ * more (a file that changed size since is still read whole). into, when
+ * not NULL, is the buffer to read into (size + 2 bytes); a file grown
+ * past it fails with EAGAIN.
  */
-int read_file_sized(const char *path, size_t max_size, size_t size, char **out, size_t *len);
+int read_file_sized(const char *path, size_t max_size, size_t size, char *into, char **out,
+		    size_t *len);
 
 /*
  * A file's bytes and the offsets of its line starts, read on first use
