@@ -60,7 +60,8 @@ void facts_free(struct file_facts *ff)
 	free(ff->lexfuncs);
 	free(ff->refs);
 	free(ff->notes);
-	free(ff->tokens);
+	if (!ff->tokens_in_scan)
+		free(ff->tokens);
 	if (!ff->source_in_scan)
 		free(ff->source);
 	arena_free(ff->arena);

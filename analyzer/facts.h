@@ -151,6 +151,7 @@ struct file_facts {
 	 */
 	char *source; size_t source_len;
 	int source_in_scan;
+	int tokens_in_scan; /* tokens lie in the scan's chunks too (scan_keep()) */
 
 	struct arena *arena;
 };

@@ -319,6 +319,14 @@ static void emit_tokens(struct ctx *c, const struct pytok *const *t, size_t n)
 	struct file_facts *ff = c->ff;
 	if (c->no_tokens)
 		return;
+	if (ff->ntokens + n > ff->alloc_tokens && ff->tokens_in_scan) {
+		/* not expected (at most one fact per token): leave the scan's chunk */
+		struct fact_token *own = xmalloc((ff->ntokens + n) * sizeof(*own));
+		memcpy(own, ff->tokens, ff->ntokens * sizeof(*own));
+		ff->tokens = own;
+		ff->alloc_tokens = ff->ntokens + n;
+		ff->tokens_in_scan = 0;
+	}
 	ALLOC_GROW(ff->tokens, ff->ntokens + n, ff->alloc_tokens);
 	for (size_t i = 0; i < n; i++) {
 		struct fact_token *ft = &ff->tokens[ff->ntokens++];
@@ -1412,8 +1420,14 @@ static int parse(struct file_facts *ff, const char *src, size_t len, struct scan
 	c.is_stub = ends_with(ff->path, ".pyi");
 	c.no_tokens = s && !s->cache && s->opt->skip_tokens;
 	c.no_refs = s && !s->cache && s->opt->skip_refs;
-	if (!c.no_tokens) /* at most one per token: one allocation */
+	if (!c.no_tokens && !ff->tokens && tl.n &&
+	    (ff->tokens = scan_keep(s, tl.n * sizeof(*ff->tokens)))) {
+		/* at most one per token, in the scan's chunk when it keeps sources */
+		ff->alloc_tokens = tl.n;
+		ff->tokens_in_scan = 1;
+	} else if (!c.no_tokens) { /* at most one per token: one allocation */
 		ALLOC_GROW(ff->tokens, ff->ntokens + tl.n, ff->alloc_tokens);
+	}
 	sb_init(&c.sb);
 	memset(&root, 0, sizeof(root));
 	root.kind = B_MODULE;

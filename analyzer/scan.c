@@ -380,7 +380,8 @@ struct job {
  * to 2 MiB, with transparent huge pages asked for: the scan's other memory
  * is freed and reused file after file, these 4 KiB pages would each be a
  * page fault (11.6 MB for the standard library, 2,900 faults, a twentieth
- * of a cold dups run's CPU). A worker fills its own chunk.
+ * of a cold dups run's CPU). A worker fills its own chunk; the Python
+ * frontend puts a kept file's tokens there too (scan_keep()).
  */
 #define CHUNK_SIZE ((size_t)4 << 20)
 #define CHUNK_ALIGN ((size_t)2 << 20)
@@ -392,14 +393,16 @@ struct source_chunk {
 };
 
 static pthread_mutex_t chunks_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread struct source_chunk *worker_chunk; /* this worker's */
 
-/* size bytes in the worker's chunk *cur (a new one when full), or NULL. */
-static char *chunk_space(struct scan *s, struct source_chunk **cur, size_t size)
+/* size bytes (8-aligned) in this worker's chunk (a new one when full), or NULL. */
+static char *chunk_space(struct scan *s, size_t size)
 {
-	struct source_chunk *c = *cur;
+	struct source_chunk *c = worker_chunk;
 	void *p;
 	size_t cap;
-	if (c && c->cap - c->used >= size) {
+	if (c && c->cap - c->used >= size + 7) {
+		c->used = (c->used + 7) & ~(size_t)7;
 		c->used += size;
 		return c->data + c->used - size;
 	}
@@ -418,12 +421,17 @@ static char *chunk_space(struct scan *s, struct source_chunk **cur, size_t size)
 	c->next = s->source_chunks;
 	s->source_chunks = c;
 	pthread_mutex_unlock(&chunks_lock);
-	*cur = c;
+	worker_chunk = c;
 	return c->data;
 }
 
+void *scan_keep(struct scan *s, size_t size)
+{
+	return s && s->opt->keep_source && !s->cache ? chunk_space(s, size) : NULL;
+}
+
 static struct file_facts *parse_one(struct scan *s, const struct found *f, size_t *nread,
-				    size_t *nunreadable, struct source_chunk **chunk)
+				    size_t *nunreadable)
 {
 	const struct scan_options *opt = s->opt;
 	char *disp = path_display(f->path);
@@ -444,11 +452,11 @@ static struct file_facts *parse_one(struct scan *s, const struct found *f, size_
 		goto out;
 	if (opt->keep_source && !s->cache && st.st_size > 0 &&
 	    (!opt->max_file_size || (size_t)st.st_size <= opt->max_file_size) &&
-	    (into = chunk_space(s, chunk, (size_t)st.st_size + 2))) {
+	    (into = chunk_space(s, (size_t)st.st_size + 2))) {
 		rc = read_file_sized(f->path, opt->max_file_size, (size_t)st.st_size, into, &buf, &len);
 		in_chunk = rc == 0;
 		if (rc < 0)
-			(*chunk)->used -= (size_t)st.st_size + 2; /* the space was the last taken */
+			worker_chunk->used -= (size_t)st.st_size + 2; /* the space was the last taken */
 		if (rc < 0 && errno == EAGAIN) /* grown since stat(): the usual way */
 			rc = read_file_sized(f->path, opt->max_file_size, (size_t)st.st_size, NULL,
 					     &buf, &len);
@@ -533,10 +541,10 @@ static void *worker(void *arg)
 {
 	struct job *j = arg;
 	size_t i, nread = 0, nunreadable = 0;
-	struct source_chunk *chunk = NULL;
+	worker_chunk = NULL; /* the main thread works too, and may have scanned before */
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
 		size_t f = j->order[i];
-		j->out[f] = parse_one(j->s, &j->files[f], &nread, &nunreadable, &chunk);
+		j->out[f] = parse_one(j->s, &j->files[f], &nread, &nunreadable);
 		if (j->files[f].fe->finish && atomic_fetch_sub(&j->late_left, 1) == 1)
 			finish_early(j);
 	}

@@ -74,6 +74,13 @@ struct scan {
 	struct scan_c_summary c_tus;
 };
 
+/*
+ * For a frontend, during the scan: size bytes (8-aligned) that live as long
+ * as the scan, in the calling worker's chunk of kept sources, when the scan
+ * keeps sources (opt->keep_source, no cache); else NULL (use malloc).
+ */
+void *scan_keep(struct scan *s, size_t size);
+
 /* Scan everything. 0, or -1 on a fatal error (message printed: unreadable PATH). */
 int scan_run(struct scan *s, const struct scan_options *opt);
 void scan_release(struct scan *s);
