@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/mman.h>
-#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -277,8 +277,10 @@ static void write_groups(struct jw *w, void *arg)
 		part.depth = w->depth;
 		sb_init(&part.sb);
 		threaded = pthread_create(&th, NULL, format_groups, &part) == 0;
-		if (!threaded)
+		if (!threaded) {
 			part.from = r->ngroups;
+			sb_release(&part.sb);
+		}
 	}
 	for (size_t i = 0; i < part.from; i++) {
 		jw_next(w);
