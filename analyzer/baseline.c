@@ -246,7 +246,9 @@ static char *get_id(const char *s, size_t n)
 			sb_addc(&sb, s[i]);
 			continue;
 		}
-		if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0) {
+		/* %00 is malformed too: an id is a C string, a NUL would cut it short */
+		if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0 ||
+		    !(hi | lo)) {
 			sb_release(&sb);
 			return NULL;
 		}
