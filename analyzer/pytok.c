@@ -113,13 +113,6 @@ static int marker_at(const char *s, size_t n, size_t k)
 	return k + 11 <= n && !strncasecmp(s + k, "placeholder", 11);
 }
 
-/*
- * Whether a comment holds a word of the frontend's comment patterns (TODO,
- * FIXME, XXX, placeholder in any case, unravel:): checked here, while the
- * bytes are in cache, 16 at a time, by their rarer bytes; most comments
- * hold none, and the frontend matches its patterns only against those that
- * do.
- */
 #ifdef __SSE2__
 /* The anchors in 16 bytes at v (next: the 16 at v + 1), a bit each. */
 static inline unsigned marker_anchors(__m128i v, __m128i next)
@@ -135,6 +128,13 @@ static inline unsigned marker_anchors(__m128i v, __m128i next)
 }
 #endif
 
+/*
+ * Whether a comment holds a word of the frontend's comment patterns (TODO,
+ * FIXME, XXX, placeholder in any case, unravel:): checked here, while the
+ * bytes are in cache, 16 at a time, by their rarer bytes; most comments
+ * hold none, and the frontend matches its patterns only against those that
+ * do.
+ */
 static __attribute__((noinline)) int has_marker_word(const char *s, size_t n)
 {
 	size_t i = 0;
