@@ -89,11 +89,11 @@ static void grow(struct pytok_list *o)
 	ALLOC_GROW(o->v, o->n + 1, o->alloc);
 }
 
-/* Inlined: it runs for every token, and the array rarely grows (sized from the length). */
 /*
- * Whether s[0..n) holds, at k, a word of the frontend's comment patterns
- * found by its anchor: the O of TODO, an X of FIXME or XXX, the l: of
- * unravel:, the pl of placeholder (any case).
+ * Whether s[0..n) holds, at k, one of the words that frontend_python.c's
+ * comment patterns (RE_NOTE, RE_ALLOW) need, the literals below, found by
+ * its anchor byte s[k]: an uppercase O or X of the note words, the l of
+ * the allow marker's "l:", the p or P of the one caseless note word.
  */
 static int marker_at(const char *s, size_t n, size_t k)
 {
@@ -129,11 +129,10 @@ static inline unsigned marker_anchors(__m128i v, __m128i next)
 #endif
 
 /*
- * Whether a comment holds a word of the frontend's comment patterns (TODO,
- * FIXME, XXX, placeholder in any case, unravel:): checked here, while the
- * bytes are in cache, 16 at a time, by their rarer bytes; most comments
- * hold none, and the frontend matches its patterns only against those that
- * do.
+ * Whether a comment holds one of the words of marker_at(): checked here,
+ * while the bytes are in cache, 16 at a time, by their rarer bytes; most
+ * comments hold none, and the frontend matches its patterns only against
+ * those that do.
  */
 static __attribute__((noinline)) int has_marker_word(const char *s, size_t n)
 {
@@ -166,6 +165,7 @@ static __attribute__((noinline)) int has_marker_word(const char *s, size_t n)
 #endif
 }
 
+/* Inlined: it runs for every token, and the array rarely grows (sized from the length). */
 static inline __attribute__((always_inline)) void emit(struct tz *t, int kind, size_t off,
 							size_t len, uint32_t line, uint32_t col)
 {

@@ -40,7 +40,7 @@ struct pytok {
 	uint32_t end_line;      /* line of the token's last byte (multi-line strings) */
 	uint8_t kind;           /* enum pytok_kind */
 	uint8_t gap;            /* whitespace or a line break precedes it on its logical line */
-	uint8_t marker;         /* a COMMENT holding TODO, FIXME, XXX, placeholder (any case) or unravel: */
+	uint8_t marker;         /* a COMMENT holding a word the frontend's comment patterns need */
 };
 
 struct pytok_list {
